@@ -1,0 +1,106 @@
+package dev.inchworm.api.nix;
+
+import dev.inchworm.api.Api;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * Nix operations on the host's store and system profile. Every method runs real Nix through
+ * the runtime's command runner (with the profile's prefix, options and environment) and
+ * parses its output; every failure is a {@link NixException} with a classified
+ * {@link NixFailure}.
+ */
+@Api(status = Api.Status.STABLE, since = "0.1")
+public interface Nix {
+
+    /** The Nix version on the host. */
+    NixVersion version();
+
+    // --- building -------------------------------------------------------------------------
+
+    /**
+     * Builds a derivation. {@code gcRoot} names an indirect GC root to create for the result
+     * (never a stray {@code ./result}); empty creates none (the caller roots it otherwise,
+     * e.g. by setting the profile).
+     *
+     * @param progress receives Nix's output lines as they come
+     * @return the output paths
+     */
+    List<StorePath> realise(StorePath drv, Optional<Path> gcRoot, Consumer<String> progress);
+
+    /** What realising {@code drv} would build and fetch, without doing it. */
+    DryRun dryRun(StorePath drv);
+
+    // --- querying -------------------------------------------------------------------------
+
+    /** Whether the path is valid (present and registered) in the store. */
+    boolean isValid(StorePath path);
+
+    /** NAR size of a valid path. */
+    long narSize(StorePath path);
+
+    /** Sum of the NAR sizes of a valid path's closure. */
+    long closureSize(StorePath path);
+
+    /**
+     * The closure of a path: itself and everything it references, transitively. For a
+     * {@code .drv}, {@code includeOutputs} adds the outputs that are valid.
+     */
+    List<StorePath> closure(StorePath path, boolean includeOutputs);
+
+    /** NAR size, references and deriver of valid paths (invalid ones are left out). */
+    List<PathInfo> pathInfo(Collection<StorePath> paths);
+
+    /** The outputs of a derivation by name ({@code out}, {@code dev}, ...), built or not. */
+    java.util.Map<String, StorePath> outputs(StorePath drv);
+
+    /** The raw bytes of a {@code .drv} file, as ISO-8859-1 text (ATerm). */
+    String readDerivation(StorePath drv);
+
+    /**
+     * Puts a derivation into the store ({@code nix derivation add} on Nix 2.15 and later, the
+     * {@code builtins.toFile} route before) and returns its path. Nix checks the outputs.
+     *
+     * @param name  the derivation's name, without {@code .drv}
+     * @param aterm the derivation in ATerm form
+     */
+    StorePath addDerivation(String name, String aterm);
+
+    // --- the system profile ---------------------------------------------------------------
+
+    /** The generations of the system profile, oldest first. */
+    List<Generation> generations();
+
+    /** The generation the system profile points at, if any. */
+    Optional<Generation> currentGeneration();
+
+    /** Points the system profile at a toplevel, creating a new generation ({@code nix-env --set}). */
+    Generation setSystem(StorePath toplevel);
+
+    /** Points the system profile back at an existing generation. */
+    void switchGeneration(int number);
+
+    /** Deletes generations by number; the current one is never deleted. */
+    void deleteGenerations(Collection<Integer> numbers);
+
+    /** Runs {@code TOPLEVEL/bin/switch-to-configuration ACTION}. */
+    void switchToConfiguration(StorePath toplevel, SwitchAction action);
+
+    /** The toplevels that must never be collected: {@code /run/booted-system}, {@code /run/current-system}. */
+    List<StorePath> liveSystems();
+
+    // --- garbage --------------------------------------------------------------------------
+
+    /** Collects garbage; {@code maxFreedBytes} stops after freeing that much. */
+    GcResult collectGarbage(OptionalLong maxFreedBytes);
+
+    /** The paths a collection would delete now. */
+    List<StorePath> deadPaths();
+
+    /** {@code nix-store --verify} (with {@code --check-contents}): true when the store is consistent. */
+    boolean verifyStore(boolean checkContents);
+}

@@ -1,0 +1,2 @@
+/** Resources held around builds and always released: the {@code Provisioner} extension point. */
+package dev.inchworm.api.provision;

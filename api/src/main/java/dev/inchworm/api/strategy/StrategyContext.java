@@ -1,0 +1,33 @@
+package dev.inchworm.api.strategy;
+
+import dev.inchworm.api.Api;
+import dev.inchworm.api.Context;
+import dev.inchworm.api.nix.Evaluation;
+import dev.inchworm.api.storage.StorageReport;
+import java.util.List;
+
+/** What an {@link UpgradeStrategy} is told when asked for a step. */
+@Api(status = Api.Status.STABLE, since = "0.1")
+public interface StrategyContext<S extends Record> extends Context<S> {
+
+    /** Where the host is now (after the steps done so far). */
+    SystemState current();
+
+    /** Where the run is going: the target revision, its toplevel derivation and path. */
+    Evaluation target();
+
+    /** The steps of this run so far, oldest first, including failed ones. */
+    List<StepResult> history();
+
+    /** Storage now. */
+    StorageReport storage();
+
+    /**
+     * Bytes the engine keeps free on top of a step's estimate (the profile's reserve plus
+     * Nix's own transient overhead); a step fits when estimate + reserve &lt;= free.
+     */
+    long reserveBytes();
+
+    /** True when a later strategy exists in the profile's chain to pass to. */
+    boolean hasFallback();
+}

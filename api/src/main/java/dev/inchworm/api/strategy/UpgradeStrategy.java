@@ -1,0 +1,25 @@
+package dev.inchworm.api.strategy;
+
+import dev.inchworm.api.Api;
+import dev.inchworm.api.Pluggable;
+import dev.inchworm.api.nix.NixFailure;
+
+/**
+ * Proposes the next step from the current system toward the target, and reacts to a step
+ * that failed. The engine asks strategies in the profile's order; the first that proposes a
+ * step drives until it passes. Strategies must be resumable: after a crash a fresh instance
+ * is asked again with the same {@link StrategyContext#current()} and history, and with its
+ * {@link dev.inchworm.api.host.PluginState} notes.
+ */
+@Api(status = Api.Status.STABLE, since = "0.1")
+public interface UpgradeStrategy<S extends Record> extends Pluggable<S> {
+
+    /** The next step toward {@code context.target()}, or a pass. Not called once at the target. */
+    Proposal propose(StrategyContext<S> context);
+
+    /**
+     * The step {@code failed} did not complete for the reason {@code failure}: propose a
+     * smaller step instead (split it), or pass.
+     */
+    Proposal afterFailure(StrategyContext<S> context, Step failed, NixFailure failure);
+}

@@ -1,0 +1,2 @@
+/** The upgrade loop: strategies, reclaimers, provisioners, rollback, reports. */
+package dev.inchworm.runtime.engine;
