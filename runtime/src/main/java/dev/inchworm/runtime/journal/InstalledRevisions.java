@@ -77,7 +77,7 @@ public final class InstalledRevisions {
         try {
             file.write(StateJson.mapper().writeValueAsBytes(next));
         } catch (IOException e) {
-            throw new JournalException(file.path(), "cannot write the installed revisions: " + e.getMessage(), e);
+            throw new JournalWriteException(file.path(), "cannot write the installed revisions: " + e.getMessage(), e);
         }
         entries = next;
     }

@@ -102,7 +102,7 @@ public final class Journal {
         try {
             file.write(bytes);
         } catch (IOException e) {
-            throw new JournalException(path(), "cannot write the run journal: " + e.getMessage(), e);
+            throw new JournalWriteException(path(), "cannot write the run journal: " + e.getMessage(), e);
         }
         run = next;
         writes++;

@@ -32,6 +32,7 @@ import java.util.function.UnaryOperator;
  * @param notes          each extension's {@code PluginState} notes, by {@code point:id}
  * @param resumed        how many times a later process took the run over after an interruption
  * @param failure        why the run failed, or null
+ * @param rollback       what the rollback did, or why it could not restore; null before one ran
  * @param result         how it ended, once finished (or the rollback failed)
  * @param finalToplevel  the toplevel the host ended on, once finished
  * @param finishedAt     when it finished, or null
@@ -40,7 +41,7 @@ public record RunRecord(int format, String runId, String host, Instant startedAt
                         InitialSystem initial, Revision targetRevision, Target target, int strategyIndex,
                         List<StrategyPass> passes, List<StepRecord> steps, List<String> provisioners,
                         Map<String, Map<String, String>> notes, int resumed, RunFailure failure,
-                        RunResult result, StorePath finalToplevel, Instant finishedAt) {
+                        String rollback, RunResult result, StorePath finalToplevel, Instant finishedAt) {
 
     /** The journal format this code writes and reads. */
     public static final int FORMAT = 1;
@@ -68,7 +69,7 @@ public record RunRecord(int format, String runId, String host, Instant startedAt
     /** A run just begun. */
     public static RunRecord begin(String runId, String host, Instant at, InitialSystem initial, Revision target) {
         return new RunRecord(FORMAT, runId, host, at, RunPhase.RUNNING, initial, target, null, 0,
-                List.of(), List.of(), List.of(), Map.of(), 0, null, null, null, null);
+                List.of(), List.of(), List.of(), Map.of(), 0, null, null, null, null, null);
     }
 
     public boolean finished() {
@@ -91,12 +92,12 @@ public record RunRecord(int format, String runId, String host, Instant startedAt
 
     public RunRecord withPhase(RunPhase newPhase) {
         return new RunRecord(format, runId, host, startedAt, newPhase, initial, targetRevision, target, strategyIndex,
-                passes, steps, provisioners, notes, resumed, failure, result, finalToplevel, finishedAt);
+                passes, steps, provisioners, notes, resumed, failure, rollback, result, finalToplevel, finishedAt);
     }
 
     public RunRecord withTarget(Target newTarget) {
         return new RunRecord(format, runId, host, startedAt, phase, initial, targetRevision, newTarget, strategyIndex,
-                passes, steps, provisioners, notes, resumed, failure, result, finalToplevel, finishedAt);
+                passes, steps, provisioners, notes, resumed, failure, rollback, result, finalToplevel, finishedAt);
     }
 
     /** The driving strategy handed over: the next one in the chain drives. */
@@ -104,7 +105,7 @@ public record RunRecord(int format, String runId, String host, Instant startedAt
         List<StrategyPass> more = new ArrayList<>(passes);
         more.add(pass);
         return new RunRecord(format, runId, host, startedAt, phase, initial, targetRevision, target, strategyIndex + 1,
-                more, steps, provisioners, notes, resumed, failure, result, finalToplevel, finishedAt);
+                more, steps, provisioners, notes, resumed, failure, rollback, result, finalToplevel, finishedAt);
     }
 
     public RunRecord withStepAdded(StepRecord step) {
@@ -125,12 +126,12 @@ public record RunRecord(int format, String runId, String host, Instant startedAt
 
     private RunRecord withSteps(List<StepRecord> newSteps) {
         return new RunRecord(format, runId, host, startedAt, phase, initial, targetRevision, target, strategyIndex,
-                passes, newSteps, provisioners, notes, resumed, failure, result, finalToplevel, finishedAt);
+                passes, newSteps, provisioners, notes, resumed, failure, rollback, result, finalToplevel, finishedAt);
     }
 
     public RunRecord withProvisioners(List<String> ids) {
         return new RunRecord(format, runId, host, startedAt, phase, initial, targetRevision, target, strategyIndex,
-                passes, steps, ids, notes, resumed, failure, result, finalToplevel, finishedAt);
+                passes, steps, ids, notes, resumed, failure, rollback, result, finalToplevel, finishedAt);
     }
 
     /** Replaces one extension's notes. */
@@ -142,23 +143,29 @@ public record RunRecord(int format, String runId, String host, Instant startedAt
             changed.put(owner, ownerNotes);
         }
         return new RunRecord(format, runId, host, startedAt, phase, initial, targetRevision, target, strategyIndex,
-                passes, steps, provisioners, changed, resumed, failure, result, finalToplevel, finishedAt);
+                passes, steps, provisioners, changed, resumed, failure, rollback, result, finalToplevel, finishedAt);
     }
 
     public RunRecord withResumed() {
         return new RunRecord(format, runId, host, startedAt, phase, initial, targetRevision, target, strategyIndex,
-                passes, steps, provisioners, notes, resumed + 1, failure, result, finalToplevel, finishedAt);
+                passes, steps, provisioners, notes, resumed + 1, failure, rollback, result, finalToplevel, finishedAt);
     }
 
     /** Records why the run failed (kept when it is rolled back). */
     public RunRecord withFailure(RunFailure why) {
         return new RunRecord(format, runId, host, startedAt, phase, initial, targetRevision, target, strategyIndex,
-                passes, steps, provisioners, notes, resumed, why, result, finalToplevel, finishedAt);
+                passes, steps, provisioners, notes, resumed, why, rollback, result, finalToplevel, finishedAt);
+    }
+
+    /** What the rollback did, or why it could not restore. */
+    public RunRecord withRollback(String detail) {
+        return new RunRecord(format, runId, host, startedAt, phase, initial, targetRevision, target, strategyIndex,
+                passes, steps, provisioners, notes, resumed, failure, detail, result, finalToplevel, finishedAt);
     }
 
     /** How the run ended and where the host is. */
     public RunRecord withResult(RunResult how, StorePath hostToplevel, Instant at) {
         return new RunRecord(format, runId, host, startedAt, phase, initial, targetRevision, target, strategyIndex,
-                passes, steps, provisioners, notes, resumed, failure, how, hostToplevel, at);
+                passes, steps, provisioners, notes, resumed, failure, rollback, how, hostToplevel, at);
     }
 }
