@@ -53,6 +53,8 @@ public final class SandboxHost implements AutoCloseable {
     private static final Path NIX = Path.of("/nix");
     private static final Duration SETTLE = Duration.ofSeconds(10);
     private static final Set<SandboxHost> OPEN = ConcurrentHashMap.newKeySet();
+    private static final String WORK_PREFIX = "inchworm-host-";
+    private static final String OWNER = "owner";
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(SandboxHost::closeLeftOpen, "inchworm-testkit-cleanup"));
@@ -78,8 +80,10 @@ public final class SandboxHost implements AutoCloseable {
         this.name = b.name;
         this.disk = b.disk;
         this.sizeMib = b.sizeMib;
+        sweepStale(b.parent);
         try {
-            this.workDir = Files.createTempDirectory(b.parent, "inchworm-host-").toAbsolutePath();
+            this.workDir = Files.createTempDirectory(b.parent, WORK_PREFIX).toAbsolutePath();
+            Files.writeString(workDir.resolve(OWNER), owner(ProcessHandle.current()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a work folder in " + b.parent, e);
         }
@@ -315,11 +319,20 @@ public final class SandboxHost implements AutoCloseable {
      * system} on a checkout of it): its toplevel derivation and output path. Builds nothing.
      */
     public Evaluation evaluate(Scenario scenario, Revision revision) {
-        Path expression = scenario.checkout(revision).resolve(Scenario.EXPRESSION);
+        Path expression = scenario.expression(revision);
         Outcome drv = run("nix-instantiate", expression.toString(), "-A", Scenario.ATTRIBUTE).requireOk();
         StorePath derivation = StorePath.of(drv.lines().get(drv.lines().size() - 1));
         StorePath toplevel = StorePath.of(run("nix-store", "-q", "--outputs", derivation.path()).requireOk().text());
         return new Evaluation(revision, derivation, toplevel);
+    }
+
+    /**
+     * Builds an attribute of a scenario revision in the host ({@code nix-build
+     * nixos/default.nix -A ATTRIBUTE --no-out-link}, e.g. {@code system}, {@code pkgs.firefox},
+     * {@code pkgs.openssl.all}, {@code pkgs.hello.source}); stdout lists the output paths.
+     */
+    public Outcome build(Scenario scenario, Revision revision, String attribute) {
+        return run("nix-build", scenario.expression(revision).toString(), "-A", attribute, "--no-out-link");
     }
 
     /** Builds a derivation in the host ({@code nix-store --realise}, no GC root); the outcome tells. */
@@ -569,6 +582,33 @@ public final class SandboxHost implements AutoCloseable {
         } catch (IOException e) {
             problems.add("cannot delete " + root + ": " + e);
         }
+    }
+
+    /**
+     * Deletes work folders whose JVM is gone without closing them (killed outright: its
+     * holders ended with it, but nothing deleted the files). Folders of live JVMs stay.
+     */
+    private static void sweepStale(Path parent) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(parent, WORK_PREFIX + "*")) {
+            for (Path dir : dirs) {
+                Path owner = dir.resolve(OWNER);
+                if (Files.isRegularFile(owner)) {
+                    String recorded = Files.readString(owner);
+                    long pid = Long.parseLong(recorded.substring(0, recorded.indexOf(' ')));
+                    boolean alive = ProcessHandle.of(pid).map(SandboxHost::owner).filter(recorded::equals).isPresent();
+                    if (!alive) {
+                        deleteTree(dir, new ArrayList<>());
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort: a stale folder costs disk space, never correctness
+        }
+    }
+
+    /** Identifies a JVM across pid reuse: pid and start time. */
+    private static String owner(ProcessHandle process) {
+        return process.pid() + " " + process.info().startInstant().map(Object::toString).orElse("?");
     }
 
     private static void closeLeftOpen() {
