@@ -10,11 +10,13 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +99,7 @@ public final class SandboxHost implements AutoCloseable {
         env.put("NIX_CONFIG", "sandbox = false\nbuild-users-group =\nsubstituters =\n"
                 + "experimental-features = nix-command\n");
         env.put("TMPDIR", b.tmpInStore ? "/nix/var/tmp" : workDir.resolve("tmp").toString());
-        this.nixEnvironment = java.util.Collections.unmodifiableMap(env);
+        this.nixEnvironment = Collections.unmodifiableMap(env);
         OPEN.add(this);
         try {
             setUp(b);
@@ -309,7 +311,7 @@ public final class SandboxHost implements AutoCloseable {
 
     /** Whether the store path exists in the host's store (a file check, not Nix validity). */
     public boolean exists(StorePath path) {
-        return Files.exists(storeRoot().resolve("store").resolve(path.baseName()), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        return Files.exists(storeRoot().resolve("store").resolve(path.baseName()), LinkOption.NOFOLLOW_LINKS);
     }
 
     // --- scenarios --------------------------------------------------------------------------
@@ -467,7 +469,7 @@ public final class SandboxHost implements AutoCloseable {
         closed = true;
         List<String> problems = new ArrayList<>();
         if (holder != null) {
-            if (holder.isAlive() && namespace != null && swapDir.isPresent()) {
+            if (holder.isAlive() && namespace != null && image.isPresent()) {
                 swapOff(problems);
             }
             killNamespace(problems);
@@ -493,6 +495,7 @@ public final class SandboxHost implements AutoCloseable {
         }
         for (String line : swaps.lines().subList(Math.min(1, swaps.lines().size()), swaps.lines().size())) {
             String file = line.split("\\s+")[0].replace("\\040", " ");
+            // the disk shows inside the namespace at /nix and the swap and journal mount points
             boolean ours = file.startsWith("/nix/") || swapDir.map(d -> file.startsWith(d + "/")).orElse(false)
                     || journalDir.map(d -> file.startsWith(d + "/")).orElse(false);
             if (ours) {

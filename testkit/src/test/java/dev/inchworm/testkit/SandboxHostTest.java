@@ -71,6 +71,10 @@ class SandboxHostTest {
             host.run("swapon", swapFile).requireOk();
             assertTrue(Files.readString(Path.of("/proc/swaps")).contains(swapFile));
             assertTrue(usedBefore >= 16L << 20, "the swap file is on the small disk: used " + usedBefore);
+            // a swap file elsewhere on the disk must not pin the loop device either
+            host.run("sh", "-c", "fallocate -l 8M /nix/swap2 && chmod 600 /nix/swap2 && mkswap /nix/swap2 && swapon /nix/swap2")
+                    .requireOk();
+            assertTrue(host.run("cat", "/proc/swaps").requireOk().stdout().contains("/nix/swap2"));
             Path journal = host.journalDir().orElseThrow();
             host.run("sh", "-c", "echo entry > " + journal + "/system.journal").requireOk();
             assertFalse(Files.exists(journal.resolve("system.journal")), "journal must live on the small disk only");
@@ -78,6 +82,7 @@ class SandboxHostTest {
             host.close();
         }
         assertFalse(Files.readString(Path.of("/proc/swaps")).contains(host.workDir().toString()));
+        assertFalse(Files.readString(Path.of("/proc/swaps")).contains("swap2"));
         assertFalse(Launcher.run(List.of("losetup", "-a"), Map.of()).text().contains(image.toString()));
     }
 
