@@ -51,6 +51,8 @@ public final class SandboxHost implements AutoCloseable {
 
     /** The system profile, as on NixOS. */
     public static final String SYSTEM_PROFILE = "/nix/var/nix/profiles/system";
+    /** The file {@link #leaveFree(long)} fills the disk with. */
+    public static final String FILLER = "/nix/filler";
 
     private static final Path NIX = Path.of("/nix");
     private static final Duration SETTLE = Duration.ofSeconds(10);
@@ -307,6 +309,40 @@ public final class SandboxHost implements AutoCloseable {
             throw new UnsupportedOperationException("only a tmpfs host can change its size");
         }
         run("mount", "-o", "remount,size=" + mib + "m", "/nix").requireOk();
+    }
+
+    /**
+     * Fills the disk with a filler file ({@value #FILLER}, and {@code FILLER-tail}) until only about {@code bytes} are
+     * free (0: completely full, as a real host after a runaway build: no write succeeds, though
+     * ext4 may still report a last block free); replaces an earlier
+     * filler. {@link #removeFiller()} frees its space again.
+     *
+     * @return the bytes free afterwards
+     */
+    public long leaveFree(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes must not be negative: " + bytes);
+        }
+        removeFiller();
+        long size = (freeBytes() - bytes) / 4096 * 4096;
+        if (size < 0) {
+            throw new IllegalStateException("only " + freeBytes() + " bytes are free, fewer than " + bytes);
+        }
+        // file systems keep some blocks for the file's own metadata: step down until it fits
+        while (size > 0 && !run("fallocate", "-l", Long.toString(size), FILLER).ok()) {
+            size -= 64 * 1024;
+        }
+        if (bytes == 0) {
+            // the last blocks, in 1 KiB writes: ext4 refuses a bigger write outright when it
+            // cannot reserve all of its blocks, yet a small write would still fit
+            run("dd", "if=/dev/zero", "of=" + FILLER + "-tail", "bs=1024");
+        }
+        return freeBytes();
+    }
+
+    /** Deletes the filler file of {@link #leaveFree(long)}, if any. */
+    public void removeFiller() {
+        run("rm", "-f", FILLER, FILLER + "-tail").requireOk();
     }
 
     /** Whether the store path exists in the host's store (a file check, not Nix validity). */

@@ -32,6 +32,23 @@ class SandboxHostTest {
     }
 
     @Test
+    void leavesExactlyAsMuchFreeAsAsked() {
+        for (SandboxHost.Builder shape : java.util.List.of(SandboxHost.builder().tmpfs(24),
+                SandboxHost.builder().loopExt4(24))) {
+            try (SandboxHost host = shape.build()) {
+                long free = host.leaveFree(4L << 20);
+                assertTrue(free >= 4L << 20 && free < (4L << 20) + (256 << 10), host + ": free " + free);
+                long left = host.leaveFree(0);
+                // ext4 may report a last block no file can take
+                assertTrue(left <= 4096, host + ": free " + left);
+                assertFalse(host.run("sh", "-c", "echo x > /nix/more").ok());
+                host.removeFiller();
+                assertTrue(host.freeBytes() > 16L << 20, host + ": free after removing " + host.freeBytes());
+            }
+        }
+    }
+
+    @Test
     void aTmpfsHostShrinksAfterSetUp() {
         try (SandboxHost host = SandboxHost.builder().tmpfs(32).build()) {
             host.run("sh", "-c", "head -c 4000000 /dev/urandom > /nix/data").requireOk();
