@@ -76,6 +76,8 @@ public final class SandboxHost implements AutoCloseable {
     private final Optional<Path> swapDir;
     private final Map<String, String> nixEnvironment;
     private Process holder;
+    private String loopDevice;
+    private boolean loopAutoclear;
     private String namespace;
     private FileStore store;
     private boolean closed;
@@ -130,7 +132,6 @@ public final class SandboxHost implements AutoCloseable {
             // the mount point must exist on the machine; an empty folder changes nothing there
             Files.createDirectories(NIX);
         }
-        String loopDevice = null;
         if (image.isPresent()) {
             try (RandomAccessFile file = new RandomAccessFile(image.get().toFile(), "rw")) {
                 file.setLength((long) sizeMib << 20);
@@ -164,6 +165,7 @@ public final class SandboxHost implements AutoCloseable {
             inside("umount", stage.toString());
             // the device is busy, so this only marks it: the kernel releases it with the namespace
             Launcher.run(List.of("losetup", "-d", loopDevice), Map.of()).requireOk();
+            loopAutoclear = true;
         }
         if (b.tmpInStore) {
             inside("mkdir", "-p", "/nix/var/tmp");
@@ -510,6 +512,10 @@ public final class SandboxHost implements AutoCloseable {
             }
             killNamespace(problems);
         }
+        if (loopDevice != null && !loopAutoclear) {
+            // set-up failed before the device was marked: still ours, and no longer mounted
+            Launcher.run(List.of("losetup", "-d", loopDevice), Map.of());
+        }
         if (image.isPresent()) {
             awaitLoopReleased(problems);
         }
@@ -589,10 +595,7 @@ public final class SandboxHost implements AutoCloseable {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                for (String line : attached.lines()) {
-                    String device = line.substring(0, line.indexOf(':'));
-                    Launcher.run(List.of("losetup", "-d", device), Map.of());
-                }
+                // no detaching here: the device may already be someone else's by now
                 problems.add("loop device still attached to " + image.get() + ": " + attached.text());
                 return;
             }

@@ -55,6 +55,21 @@ class CleanupTest {
         }
     }
 
+    @Test
+    void aFailedSetUpCleansUpWhatItHadMade() throws Exception {
+        Path parent = Files.createDirectories(temp.resolve("hosts"));
+        SandboxHost.Builder impossible = SandboxHost.builder().loopExt4(16).workDirIn(parent)
+                .journal(Path.of("/proc/inchworm-cannot-be-made"));
+
+        RuntimeException failure = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, impossible::build);
+
+        assertTrue(String.valueOf(failure.getMessage()).contains("sandbox host"), failure.toString());
+        assertFalse(loopDevices().contains(parent.toString()), loopDevices());
+        try (var left = Files.list(parent)) {
+            assertEquals(0, left.count(), "work folder left behind");
+        }
+    }
+
     private static List<String> javaCommand(Path report, String mode) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return List.of(java, "-cp", System.getProperty("java.class.path"), LeftOpenHost.class.getName(),
