@@ -48,6 +48,10 @@ import java.util.regex.Pattern;
  */
 public final class NixCli implements Nix {
 
+    /** The systems NixOS keeps alive: the one booted, the one activated last. */
+    public static final List<Path> LIVE_SYSTEM_LINKS = List.of(Path.of("/run/booted-system"),
+            Path.of("/run/current-system"));
+
     /** The oldest Nix Inchworm runs with: Debian's nix-bin. */
     public static final NixVersion MINIMUM_VERSION = NixVersion.parse("2.8.0");
 
@@ -62,6 +66,7 @@ public final class NixCli implements Nix {
     private final Path profile;
     private final Path workDir;
     private final ZoneId zone;
+    private final List<Path> liveSystemLinks;
     private NixVersion version;
 
     /**
@@ -70,15 +75,21 @@ public final class NixCli implements Nix {
      * @param workDir a folder of this backend's own under the state folder
      */
     public NixCli(CommandRunner runner, NixConfig config, Path workDir) {
-        this(runner, config, workDir, ZoneId.systemDefault());
+        this(runner, config, workDir, ZoneId.systemDefault(), LIVE_SYSTEM_LINKS);
     }
 
-    /** As above; {@code zone} is the host's time zone, which {@code nix-env} prints times in. */
-    public NixCli(CommandRunner runner, NixConfig config, Path workDir, ZoneId zone) {
+    /**
+     * As above, for a host whose clock or live-system links differ from NixOS's defaults.
+     *
+     * @param zone            the host's time zone, which {@code nix-env} prints times in
+     * @param liveSystemLinks the links {@link #liveSystems()} reads
+     */
+    public NixCli(CommandRunner runner, NixConfig config, Path workDir, ZoneId zone, List<Path> liveSystemLinks) {
         this.nix = new NixCommands(runner, config);
         this.profile = config.profile();
         this.workDir = Objects.requireNonNull(workDir, "workDir");
         this.zone = Objects.requireNonNull(zone, "zone");
+        this.liveSystemLinks = List.copyOf(liveSystemLinks);
     }
 
     // --- version ----------------------------------------------------------------------------
@@ -386,8 +397,9 @@ public final class NixCli implements Nix {
     @Override
     public List<StorePath> liveSystems() {
         String script = "for link in \"$@\"; do if [ -L \"$link\" ]; then readlink \"$link\"; fi; done";
-        String out = nix.run(nix.plain(List.of("sh", "-c", script, "sh", "/run/booted-system", "/run/current-system")))
-                .stdout();
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", script, "sh"));
+        liveSystemLinks.forEach(link -> argv.add(link.toString()));
+        String out = nix.run(nix.plain(argv)).stdout();
         return out.lines().filter(line -> line.startsWith(StorePath.STORE_DIR + "/")).map(StorePath::of)
                 .distinct().toList();
     }
