@@ -45,8 +45,11 @@ final class SandboxNix implements AutoCloseable {
         }
     }
 
+    /** The host's Nix environment, with Nix's caches (flake inputs) in the host's work folder. */
     static NixConfig config(SandboxHost host) {
-        return new NixConfig(Path.of(SandboxHost.SYSTEM_PROFILE), Map.of(), host.nixEnvironment(), host.prefix());
+        Map<String, String> environment = new java.util.HashMap<>(host.nixEnvironment());
+        environment.put("XDG_CACHE_HOME", host.workDir().resolve("cache").toString());
+        return new NixConfig(Path.of(SandboxHost.SYSTEM_PROFILE), Map.of(), environment, host.prefix());
     }
 
     /** A derivation of an attribute of a scenario revision ({@code pkgs.curl}), instantiated without a root. */
