@@ -105,6 +105,9 @@ public final class GitSource implements SystemSource {
     }
 
     private Evaluation evaluateClassic(Revision revision, Path root) {
+        if (system.expression() == null || system.expression().isBlank()) {
+            throw new IllegalArgumentException("system.expression must name the file to evaluate in " + repository);
+        }
         checkOut(revision);
         List<String> args = new ArrayList<>();
         args.add(checkout.resolve(system.expression()).toString());
