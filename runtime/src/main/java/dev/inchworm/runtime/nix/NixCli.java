@@ -257,9 +257,8 @@ public final class NixCli implements Nix {
      * derivation's references as context through {@code builtins.storePath} of each input
      * derivation and source, so Nix registers it with exactly those references, hence at the
      * path Nix itself would give it. Registering a {@code .drv} makes Nix check its output
-     * paths: a wrong one
-     * is rejected. Its inputs must be valid. The result is not a GC root: root it with
-     * {@link #rootDerivation} before collecting garbage.
+     * paths: a wrong one is rejected. Its inputs must be valid. The result is not a GC root:
+     * root it with {@link #rootDerivation} before collecting garbage.
      */
     @Override
     public StorePath addDerivation(String name, String aterm) {
