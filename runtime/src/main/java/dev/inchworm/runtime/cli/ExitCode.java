@@ -1,0 +1,38 @@
+package dev.inchworm.runtime.cli;
+
+/**
+ * The exit codes of every {@code inchworm} command, as documented in the README and
+ * {@code docs/operations.md}. Scripts and systemd units rely on them: never renumber.
+ */
+public enum ExitCode {
+    /** The command did what was asked. */
+    OK(0, "success"),
+    /** A bug or an unexpected failure (a stack trace is printed). */
+    INTERNAL_ERROR(1, "internal error"),
+    /** Bad command line, host profile or plugin set: nothing on the host was changed. */
+    USAGE(2, "usage or configuration error"),
+    /** The upgrade failed and the host was rolled back to where it started. */
+    ROLLED_BACK(3, "upgrade failed, host rolled back to where it started"),
+    /** The upgrade failed and the host could not be restored: look at it. */
+    NOT_RESTORED(4, "upgrade failed, host could not be restored"),
+    /** Another run holds the host's lock. */
+    LOCKED(5, "another run holds the lock");
+
+    private final int code;
+    private final String meaning;
+
+    ExitCode(int code, String meaning) {
+        this.code = code;
+        this.meaning = meaning;
+    }
+
+    /** The process exit code. */
+    public int code() {
+        return code;
+    }
+
+    /** What it means, for help texts. */
+    public String meaning() {
+        return meaning;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.inchworm.runtime.cli;
+
+import dev.inchworm.runtime.config.ProfileException;
+import dev.inchworm.runtime.plugin.PluginException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IExitCodeExceptionMapper;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns an exception from a command into a message on standard error and an {@link ExitCode}.
+ * Configuration problems get one line naming what to fix; anything else is an internal error
+ * with its stack trace. Commands that end in another documented way (an upgrade rolled back,
+ * a held lock) return that code from {@code call()} instead of throwing; a new exception type
+ * that means one of them is mapped here.
+ */
+final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExceptionMapper {
+
+    @Override
+    public int getExitCode(Throwable failure) {
+        if (failure instanceof ProfileException || failure instanceof PluginException
+                || failure instanceof CommandLine.ParameterException) {
+            return ExitCode.USAGE.code();
+        }
+        return ExitCode.INTERNAL_ERROR.code();
+    }
+
+    @Override
+    public int handleExecutionException(Exception failure, CommandLine command, ParseResult parseResult) {
+        int code = getExitCode(failure);
+        PrintWriter err = command.getErr();
+        if (code == ExitCode.INTERNAL_ERROR.code()) {
+            err.println("inchworm: internal error: " + failure);
+            failure.printStackTrace(err);
+        } else {
+            err.println("inchworm: " + failure.getMessage());
+        }
+        err.flush();
+        return code;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.inchworm.runtime.config;
+
+import java.math.BigDecimal;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Sizes as people write them in a profile ({@code 64MiB}, {@code 1.5GiB}, {@code 512M},
+ * {@code 1048576}) and as reports print them. K, M, G, T with or without {@code i} and
+ * {@code B} are all powers of 1024: disk space on a small host is counted in binary units.
+ */
+public final class ByteSize {
+
+    private static final Pattern SIZE = Pattern.compile(
+            "\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(?:([kKmMgGtT])(?:i?[bB])?|[bB])?\\s*");
+    private static final Map<Character, Long> UNITS = Map.of(
+            'K', 1L << 10, 'M', 1L << 20, 'G', 1L << 30, 'T', 1L << 40);
+    private static final String[] SUFFIXES = {"B", "KiB", "MiB", "GiB", "TiB"};
+
+    private ByteSize() {
+    }
+
+    /**
+     * Parses a size.
+     *
+     * @throws IllegalArgumentException naming the text and the accepted forms
+     */
+    public static long parse(String text) {
+        Matcher m = SIZE.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a size: '" + text
+                    + "' (write bytes as a number, or e.g. 64MiB, 1.5GiB, 512M)");
+        }
+        BigDecimal number = new BigDecimal(m.group(1));
+        long unit = m.group(2) == null ? 1 : UNITS.get(Character.toUpperCase(m.group(2).charAt(0)));
+        BigDecimal bytes = number.multiply(BigDecimal.valueOf(unit));
+        if (bytes.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException("size too large: '" + text + "'");
+        }
+        return bytes.longValue();
+    }
+
+    /** {@code 1.5 GiB}, {@code 312.0 MiB}, {@code 512 B}: one decimal above a KiB. */
+    public static String format(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < SUFFIXES.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, SUFFIXES[unit]);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.inchworm.runtime;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import dev.inchworm.api.Api;
+import dev.inchworm.api.Pluggable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lines DESIGN.md draws between packages, for the api and the runtime's main code (the
+ * test kit is test support and starts processes by design; the bundled
+ * plugins are checked by the distribution's {@code PluginArchitectureIT}, which sees their
+ * classes).
+ */
+class ArchitectureTest {
+
+    static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.inchworm.api", "dev.inchworm.runtime");
+
+    @Test
+    void theApiDependsOnTheJdkPf4jAndSlf4jOnly() {
+        classes().that().resideInAPackage("dev.inchworm.api..")
+                .should().onlyDependOnClassesThat()
+                .resideInAnyPackage("dev.inchworm.api..", "java..", "org.pf4j", "org.slf4j")
+                .check(CLASSES);
+    }
+
+    @Test
+    void onlyRuntimePluginTouchesThePf4jManager() {
+        noClasses().that().resideOutsideOfPackage("dev.inchworm.runtime.plugin..")
+                .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        "are PF4J classes other than the ExtensionPoint marker and @Extension",
+                        c -> c.getPackageName().startsWith("org.pf4j")
+                                && !c.getName().equals("org.pf4j.ExtensionPoint")
+                                && !c.getName().equals("org.pf4j.Extension")))
+                .check(CLASSES);
+    }
+
+    @Test
+    void onlyRuntimeExecStartsProcesses() {
+        noClasses().that().resideOutsideOfPackage("dev.inchworm.runtime.exec..")
+                .should().dependOnClassesThat().belongToAnyOf(ProcessBuilder.class, ProcessHandle.class, Process.class)
+                .orShould().callMethod(Runtime.class, "exec", String.class)
+                .orShould().callMethod(Runtime.class, "exec", String[].class)
+                .check(CLASSES);
+    }
+
+    @Test
+    void onlyRuntimeCliTouchesStandardStreamsAndExit() {
+        noClasses().that().resideOutsideOfPackage("dev.inchworm.runtime.cli..")
+                .should().accessField(System.class, "out")
+                .orShould().accessField(System.class, "err")
+                .orShould().accessField(System.class, "in")
+                .orShould().callMethod(System.class, "exit", int.class)
+                .orShould().callMethod(Runtime.class, "halt", int.class)
+                .check(CLASSES);
+    }
+
+    @Test
+    void onlyRuntimeCliUsesPicocli() {
+        noClasses().that().resideOutsideOfPackage("dev.inchworm.runtime.cli..")
+                .should().dependOnClassesThat().resideInAPackage("picocli..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void runtimePackagesHaveNoCycles() {
+        slices().matching("dev.inchworm.runtime.(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void everyPublicApiTypeDeclaresItsStability() {
+        classes().that().resideInAPackage("dev.inchworm.api..").and().arePublic()
+                .and().doNotHaveSimpleName("package-info")
+                .and().areTopLevelClasses()
+                .should().beAnnotatedWith(Api.class)
+                .because("a nested type (a sealed result's case) shares its enclosing type's stability")
+                .check(CLASSES);
+    }
+
+    @Test
+    void extensionPointsAreInterfaces() {
+        classes().that().resideInAPackage("dev.inchworm.api..").and().areAssignableTo(Pluggable.class)
+                .should().beInterfaces()
+                .check(CLASSES);
+    }
+}

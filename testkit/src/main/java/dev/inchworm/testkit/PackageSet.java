@@ -1,0 +1,251 @@
+package dev.inchworm.testkit;
+
+import static dev.inchworm.testkit.Package.KiB;
+import static dev.inchworm.testkit.Package.MiB;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * An immutable synthetic package set: what one revision of a {@link Scenario} holds. Every
+ * change returns a new set. A package named {@value #KERNEL} is the system's kernel (the
+ * toplevel links its data as {@code kernel}, next to an {@code initrd} built for it).
+ */
+public final class PackageSet {
+
+    /** The name of the package that serves as kernel. */
+    public static final String KERNEL = "linux";
+
+    private final Map<String, Package> packages;
+    private final String systemVersion;
+
+    private PackageSet(Map<String, Package> packages, String systemVersion) {
+        this.packages = packages;
+        this.systemVersion = systemVersion;
+    }
+
+    /** No packages; system version {@code 26.05}. */
+    public static PackageSet empty() {
+        return new PackageSet(Map.of(), "26.05");
+    }
+
+    /**
+     * Ten packages of 64 KiB to 2 MiB (about 9 MiB in all) shaped like a small server: a
+     * kernel {@code linux}; libraries {@code glibc} (under everything: bump it for a mass
+     * rebuild), {@code zlib}, {@code openssl} (outputs {@code out} and {@code dev}); a
+     * build-time-only tool {@code cmake}; system packages {@code curl}, {@code git},
+     * {@code htop}, {@code hello} (built from a fixed-output source) and {@code firefox}
+     * (the biggest, built with cmake).
+     */
+    public static PackageSet typical() {
+        return empty()
+                .add(Package.of(KERNEL, "6.6.20", 1536 * KiB).library())
+                .add(Package.of("glibc", "2.39", 1 * MiB).library())
+                .add(Package.of("zlib", "1.3.1", 128 * KiB).dependsOn("glibc").library())
+                .add(Package.of("openssl", "3.0.13", 768 * KiB).dependsOn("glibc").withDev(64 * KiB).library())
+                .add(Package.of("cmake", "3.28.3", 1 * MiB).dependsOn("glibc").library())
+                .add(Package.of("curl", "8.6.0", 512 * KiB).dependsOn("openssl", "zlib").buildsWith("openssl"))
+                .add(Package.of("git", "2.44.0", 1536 * KiB).dependsOn("curl", "zlib", "openssl"))
+                .add(Package.of("htop", "3.3.0", 256 * KiB).dependsOn("glibc"))
+                .add(Package.of("hello", "2.12.1", 64 * KiB).dependsOn("glibc").withSource(16 * KiB))
+                .add(Package.of("firefox", "123.0", 2 * MiB).dependsOn("glibc", "openssl", "zlib")
+                        .buildsWith("cmake"));
+    }
+
+    /** The packages, in the order they were added. */
+    public List<Package> packages() {
+        return List.copyOf(packages.values());
+    }
+
+    /** The package of this name. */
+    public Package get(String name) {
+        Package p = packages.get(name);
+        if (p == null) {
+            throw new NoSuchElementException("no package '" + name + "' in the set; it has " + packages.keySet());
+        }
+        return p;
+    }
+
+    /** Whether a package of this name is in the set. */
+    public boolean contains(String name) {
+        return packages.containsKey(name);
+    }
+
+    /** The kernel package, when the set has one. */
+    public Optional<Package> kernel() {
+        return Optional.ofNullable(packages.get(KERNEL));
+    }
+
+    /** The version in the toplevel's name, {@code nixos-system-HOST-VERSION}. */
+    public String systemVersion() {
+        return systemVersion;
+    }
+
+    /** The same set with another system version (the toplevel's name changes). */
+    public PackageSet systemVersion(String version) {
+        if (version == null || !version.matches("[0-9][0-9a-z.]*")) {
+            throw new IllegalArgumentException("system version '" + version
+                    + "' must start with a digit and hold only digits, letters and dots");
+        }
+        return new PackageSet(packages, version);
+    }
+
+    /** Adds a package; its dependencies must be in the set already. */
+    public PackageSet add(Package p) {
+        if (packages.containsKey(p.name())) {
+            throw new IllegalArgumentException("package " + p.name() + " is already in the set");
+        }
+        requirePresent(p, p.dependencies());
+        requirePresent(p, p.buildDependencies());
+        Map<String, Package> next = new LinkedHashMap<>(packages);
+        next.put(p.name(), p);
+        return new PackageSet(ordered(next), systemVersion);
+    }
+
+    /** Adds a system package of this version and size, with runtime dependencies. */
+    public PackageSet add(String name, String version, long size, String... dependencies) {
+        return add(Package.of(name, version, size).dependsOn(dependencies));
+    }
+
+    /** Removes a package no other package depends on. */
+    public PackageSet remove(String name) {
+        get(name);
+        List<String> users = packages.values().stream()
+                .filter(p -> p.dependencies().contains(name) || p.buildDependencies().contains(name))
+                .map(Package::name).toList();
+        if (!users.isEmpty()) {
+            throw new IllegalArgumentException("cannot remove " + name + ": " + users + " depend on it");
+        }
+        Map<String, Package> next = new LinkedHashMap<>(packages);
+        next.remove(name);
+        return new PackageSet(ordered(next), systemVersion);
+    }
+
+    /** Replaces a package by what {@code change} makes of it (same name). */
+    public PackageSet update(String name, UnaryOperator<Package> change) {
+        Package changed = change.apply(get(name));
+        if (!changed.name().equals(name)) {
+            throw new IllegalArgumentException("an update of " + name + " must keep its name, not " + changed.name());
+        }
+        requirePresent(changed, changed.dependencies());
+        requirePresent(changed, changed.buildDependencies());
+        Map<String, Package> next = new LinkedHashMap<>(packages);
+        next.put(name, changed);
+        requireAcyclic(next);
+        return new PackageSet(ordered(next), systemVersion);
+    }
+
+    /**
+     * A new version of the package, same size. Every package that depends on it, directly or
+     * not, gets a new derivation too: bumping a library is a mass rebuild.
+     */
+    public PackageSet bump(String name) {
+        return update(name, p -> p.at(p.nextVersion(), p.size()));
+    }
+
+    /** A new version of the package with a new size. */
+    public PackageSet bump(String name, long newSize) {
+        return update(name, p -> p.at(p.nextVersion(), newSize));
+    }
+
+    /** This version and size of the package. */
+    public PackageSet bump(String name, String newVersion, long newSize) {
+        return update(name, p -> p.at(newVersion, newSize));
+    }
+
+    /** The same version with another size (its derivation changes, its name does not). */
+    public PackageSet resize(String name, long newSize) {
+        return update(name, p -> p.at(p.version(), newSize));
+    }
+
+    /** Makes the package's builder fail with exit code 1. */
+    public PackageSet breakBuild(String name) {
+        return update(name, p -> p.withBroken(true));
+    }
+
+    /** Makes a broken package build again. */
+    public PackageSet repair(String name) {
+        return update(name, p -> p.withBroken(false));
+    }
+
+    /** Every package that depends on {@code name}, directly or not, at runtime or build time. */
+    public Set<String> dependents(String name) {
+        get(name);
+        Set<String> found = new LinkedHashSet<>();
+        List<String> frontier = new ArrayList<>(List.of(name));
+        while (!frontier.isEmpty()) {
+            String current = frontier.remove(frontier.size() - 1);
+            for (Package p : packages.values()) {
+                if ((p.dependencies().contains(current) || p.buildDependencies().contains(current))
+                        && found.add(p.name())) {
+                    frontier.add(p.name());
+                }
+            }
+        }
+        return found;
+    }
+
+    private void requirePresent(Package p, Collection<String> names) {
+        for (String dependency : names) {
+            if (!packages.containsKey(dependency) || dependency.equals(p.name())) {
+                throw new IllegalArgumentException("package " + p.name() + " depends on " + dependency
+                        + ", which is not in the set (add it first)");
+            }
+        }
+    }
+
+    private static void requireAcyclic(Map<String, Package> all) {
+        Set<String> done = new LinkedHashSet<>();
+        for (String name : all.keySet()) {
+            visit(name, all, done, new LinkedHashSet<>());
+        }
+    }
+
+    private static void visit(String name, Map<String, Package> all, Set<String> done, Set<String> path) {
+        if (done.contains(name)) {
+            return;
+        }
+        if (!path.add(name)) {
+            throw new IllegalArgumentException("dependency cycle: " + String.join(" -> ", path) + " -> " + name);
+        }
+        Package p = all.get(name);
+        for (String dependency : p.dependencies()) {
+            visit(dependency, all, done, path);
+        }
+        for (String dependency : p.buildDependencies()) {
+            visit(dependency, all, done, path);
+        }
+        path.remove(name);
+        done.add(name);
+    }
+
+    private static Map<String, Package> ordered(Map<String, Package> map) {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PackageSet set && set.packages.equals(packages)
+                && set.systemVersion.equals(systemVersion);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(packages, systemVersion);
+    }
+
+    @Override
+    public String toString() {
+        return "PackageSet" + packages.values().stream().map(Package::fullName).toList();
+    }
+}

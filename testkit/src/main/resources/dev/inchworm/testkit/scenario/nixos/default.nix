@@ -1,0 +1,16 @@
+# The system, shaped like <nixpkgs/nixos>: `nix-instantiate nixos/default.nix -A system`.
+# Accepts (and ignores) any --arg/--argstr, as a host profile may pass some.
+{ ... }:
+let
+  pkgs = import ../pkgs;
+  configuration = import ./configuration.nix;
+  layer = import ./system.nix {
+    inherit (configuration) hostName version stateDir;
+    systemPackages = map (name: pkgs.${name}) configuration.systemPackages;
+    kernel = if configuration.kernel == null then null else pkgs.${configuration.kernel};
+  };
+in {
+  system = layer.toplevel;
+  inherit pkgs configuration;
+  inherit (layer) systemPath etc initrd;
+}
