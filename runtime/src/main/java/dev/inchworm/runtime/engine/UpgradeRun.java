@@ -19,6 +19,7 @@ import dev.inchworm.api.strategy.Step;
 import dev.inchworm.api.strategy.StepResult;
 import dev.inchworm.api.strategy.SystemState;
 import dev.inchworm.api.strategy.UpgradeStrategy;
+import dev.inchworm.runtime.config.ByteSize;
 import dev.inchworm.runtime.config.EngineConfig;
 import dev.inchworm.runtime.journal.InitialSystem;
 import dev.inchworm.runtime.journal.InstalledRevisions;
@@ -375,10 +376,10 @@ final class UpgradeRun {
             if (step.failure().kind().equals(StepFailure.OUT_OF_DISK)) {
                 long needed = step.estimatedBytes() + setup.config().reserveBytes();
                 String need = step.estimatedBytes() > 0
-                        ? "it needs about " + Bytes.show(needed) + " (estimate " + Bytes.show(step.estimatedBytes())
-                        + " + reserve " + Bytes.show(setup.config().reserveBytes()) + ")"
+                        ? "it needs about " + ByteSize.format(needed) + " (estimate " + ByteSize.format(step.estimatedBytes())
+                        + " + reserve " + ByteSize.format(setup.config().reserveBytes()) + ")"
                         : "it needs more than was free (no estimate)";
-                return new RunFailure("out of disk in " + which + ": " + need + ", " + Bytes.show(step.freeBytesBefore())
+                return new RunFailure("out of disk in " + which + ": " + need + ", " + ByteSize.format(step.freeBytesBefore())
                         + " were free; no strategy could take smaller steps (" + passes + ")",
                         step.estimatedBytes() > 0 ? needed : null, step.freeBytesBefore());
             }
@@ -415,7 +416,7 @@ final class UpgradeRun {
                 break;
             }
             long wanted = need - free;
-            progress.stage("reclaiming " + Bytes.show(wanted) + " with " + reclaimer.id());
+            progress.stage("reclaiming " + ByteSize.format(wanted) + " with " + reclaimer.id());
             ReclaimNote note;
             try {
                 Reclaimed freed = calls.reclaim(reclaimer, protectedGenerations(journal.current()), wanted);
@@ -430,8 +431,8 @@ final class UpgradeRun {
             free = measure().store().freeBytes();
         }
         if (free < need) {
-            progress.note("step " + step.number() + " may not fit: it needs about " + Bytes.show(need) + ", "
-                    + Bytes.show(free) + " are free; trying all the same");
+            progress.note("step " + step.number() + " may not fit: it needs about " + ByteSize.format(need) + ", "
+                    + ByteSize.format(free) + " are free; trying all the same");
         }
         long freeBefore = free;
         journal.update(r -> r.withLastStep(s -> s.withMeasurements(s.peakStoreBytes(), freeBefore,
@@ -685,7 +686,7 @@ final class UpgradeRun {
     private void collectGarbage(String when) {
         try {
             var gc = nix.collectGarbage(OptionalLong.empty());
-            progress.note("garbage collected " + when + ": " + Bytes.show(gc.bytesFreed()) + " freed");
+            progress.note("garbage collected " + when + ": " + ByteSize.format(gc.bytesFreed()) + " freed");
         } catch (NixException e) {
             if (e.failure() instanceof NixFailure.OutOfDisk full && full.storeFull()) {
                 recoverFullStore();
@@ -742,7 +743,7 @@ final class UpgradeRun {
         if (nix instanceof NixCli cli) {
             try {
                 var freed = cli.recoverFullStore();
-                progress.note("recovered the full store: " + Bytes.show(freed.bytesFreed()) + " freed");
+                progress.note("recovered the full store: " + ByteSize.format(freed.bytesFreed()) + " freed");
             } catch (NixException e) {
                 LOG.warn("recovering the full store failed: {}", e.getMessage());
             }
