@@ -32,7 +32,9 @@ class CliIT {
             assertTrue(libNames.stream().anyMatch(n -> n.startsWith("pf4j-")), libNames.toString());
             assertTrue(libNames.stream().noneMatch(n -> n.startsWith("inchworm-plugin-")), libNames.toString());
             assertTrue(libNames.stream().noneMatch(n -> n.startsWith("junit") || n.startsWith("archunit")), libNames.toString());
-            assertEquals(List.of("inchworm-plugin-statvfs-0.1.0.jar"),
+            assertEquals(List.of("inchworm-plugin-full-rebuild-0.1.0.jar", "inchworm-plugin-gc-0.1.0.jar",
+                    "inchworm-plugin-generation-0.1.0.jar", "inchworm-plugin-generation-prune-0.1.0.jar",
+                    "inchworm-plugin-retrace-0.1.0.jar", "inchworm-plugin-statvfs-0.1.0.jar"),
                     plugins.map(p -> p.getFileName().toString()).sorted().toList());
         }
         assertTrue(Files.isRegularFile(Dist.HOME.resolveSibling("inchworm-0.1.0.tar.gz")));
@@ -51,7 +53,13 @@ class CliIT {
         assertEquals(0, r.code(), r.err());
         JsonNode doc = json.readTree(r.out());
         assertEquals(Dist.HOME.resolve("plugins").toString(), doc.get("folders").get(0).asText());
-        JsonNode statvfs = doc.get("plugins").get(0);
+        JsonNode statvfs = null;
+        for (JsonNode plugin : doc.get("plugins")) {
+            if (plugin.get("id").asText().equals("statvfs")) {
+                statvfs = plugin;
+            }
+        }
+        assertTrue(statvfs != null, r.out());
         assertEquals("statvfs", statvfs.get("id").asText());
         assertEquals("StorageProbe", statvfs.get("extensions").get(0).get("point").asText());
         assertEquals("statvfs", statvfs.get("extensions").get(0).get("id").asText());

@@ -61,9 +61,7 @@ final class HostSession implements AutoCloseable {
                     new Bound<>((Rollback<?>) selected.rollback().as(Rollback.class), selected.rollback().settings()),
                     selected.reclaimers().stream().map(HostSession::reclaimer).toList(),
                     selected.provisioners().stream().map(HostSession::provisioner).toList());
-            // The crash-test hook (INCHWORM_CRASH_AFTER): halting, not exiting, so nothing is cleaned up.
-            CrashPoint crashPoint = CrashPoint.fromEnvironment(root.environment().variables(),
-                    () -> Runtime.getRuntime().halt(137));
+            CrashPoint crashPoint = CrashPoint.fromEnvironment(root.environment().variables(), HostSession::crash);
             EngineSetup setup = new EngineSetup(profile.host(), state, profile.switchAction(), profile.engine(), nix,
                     source, commands, extensions, crashPoint, Clock.systemUTC());
             return new HostSession(profile, registry, source, new UpgradeEngine(setup));
@@ -72,6 +70,25 @@ final class HostSession implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * The crash-test hook ({@code INCHWORM_CRASH_AFTER}): says so on standard error and waits to
+     * be killed with SIGKILL; if nobody does, halts (no shutdown hooks, no finally blocks).
+     */
+    private static void crash() {
+        System.err.println(CRASH_MARKER);
+        System.err.flush();
+        try {
+            Thread.sleep(CRASH_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Runtime.getRuntime().halt(137);
+    }
+
+    /** The line the crash hook prints when it is reached. */
+    static final String CRASH_MARKER = "inchworm: crash point reached; waiting to be killed";
+    private static final long CRASH_WAIT_MILLIS = 30_000;
 
     private static Bound<UpgradeStrategy<?>> strategy(Selected s) {
         return new Bound<>((UpgradeStrategy<?>) s.as(UpgradeStrategy.class), s.settings());

@@ -374,14 +374,18 @@ final class UpgradeRun {
             StepRecord step = failed.get();
             String which = "step " + step.number() + " (" + step.description() + ")";
             if (step.failure().kind().equals(StepFailure.OUT_OF_DISK)) {
-                long needed = step.estimatedBytes() + setup.config().reserveBytes();
-                String need = step.estimatedBytes() > 0
-                        ? "it needs about " + ByteSize.format(needed) + " (estimate " + ByteSize.format(step.estimatedBytes())
-                        + " + reserve " + ByteSize.format(setup.config().reserveBytes()) + ")"
-                        : "it needs more than was free (no estimate)";
-                return new RunFailure("out of disk in " + which + ": " + need + ", " + ByteSize.format(step.freeBytesBefore())
-                        + " were free; no strategy could take smaller steps (" + passes + ")",
-                        step.estimatedBytes() > 0 ? needed : null, step.freeBytesBefore());
+                long reserve = setup.config().reserveBytes();
+                long estimated = step.estimatedBytes() + reserve;
+                long free = step.freeBytesBefore();
+                // It ran out of disk: whatever the estimate said, it needed more than was free.
+                long needed = Math.max(estimated, free + 1);
+                String need = estimated > free
+                        ? "it needs about " + ByteSize.format(estimated) + " (estimate " + ByteSize.format(step.estimatedBytes())
+                        + " + reserve " + ByteSize.format(reserve) + ") but " + ByteSize.format(free) + " were free"
+                        : "it needs more than the " + ByteSize.format(free) + " that were free (the strategy estimated "
+                        + ByteSize.format(step.estimatedBytes()) + " + reserve " + ByteSize.format(reserve) + ")";
+                return new RunFailure("out of disk in " + which + ": " + need
+                        + "; no strategy could take smaller steps (" + passes + ")", needed, free);
             }
             return RunFailure.of(which + " failed: " + step.failure() + "; no strategy could go on (" + passes + ")");
         }

@@ -124,6 +124,17 @@ class UpgradeEngineTest {
     }
 
     @Test
+    void aStepThatRanOutOfDiskBelowItsEstimateIsReportedToNeedMoreThanWasFree() {
+        EngineFixture f = new EngineFixture(state, 50 * MIB).strategy(new FakeExtensions.Whole("whole", 2 * MIB));
+        RunReport report = f.engine().upgrade(from(f), Progress.QUIET);
+        long free = 50 * MIB - 30 * MIB - 4096;
+        assertEquals(free, report.failure().freeBytes());
+        assertEquals(free + 1, report.failure().neededBytes());
+        assertTrue(report.failure().reason().contains("needs more than the 20.0 MiB that were free"),
+                report.failure().reason());
+    }
+
+    @Test
     void aStepThatRunsOutOfDiskIsSplitByItsStrategy() {
         // 65 MiB: the whole target (34 MiB new) does not fit beside the old system (30 MiB) and
         // 15 MiB of garbage; the new lib alone does, and then the new app in place of the old.
