@@ -5,6 +5,7 @@ import static dev.inchworm.testkit.Package.MiB;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -229,7 +230,7 @@ public final class PackageSet {
     }
 
     private static Map<String, Package> ordered(Map<String, Package> map) {
-        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(map));
+        return Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.inchworm.testkit;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
@@ -99,7 +100,7 @@ public final class PeakSampler implements AutoCloseable {
                 running = false;
                 return;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(intervalNanos);
+            LockSupport.parkNanos(intervalNanos);
         }
     }
 

@@ -10,11 +10,13 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,10 +51,14 @@ public final class SandboxHost implements AutoCloseable {
 
     /** The system profile, as on NixOS. */
     public static final String SYSTEM_PROFILE = "/nix/var/nix/profiles/system";
+    /** The file {@link #leaveFree(long)} fills the disk with. */
+    public static final String FILLER = "/nix/filler";
 
     private static final Path NIX = Path.of("/nix");
     private static final Duration SETTLE = Duration.ofSeconds(10);
     private static final Set<SandboxHost> OPEN = ConcurrentHashMap.newKeySet();
+    private static final String WORK_PREFIX = "inchworm-host-";
+    private static final String OWNER = "owner";
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(SandboxHost::closeLeftOpen, "inchworm-testkit-cleanup"));
@@ -70,6 +76,8 @@ public final class SandboxHost implements AutoCloseable {
     private final Optional<Path> swapDir;
     private final Map<String, String> nixEnvironment;
     private Process holder;
+    private String loopDevice;
+    private boolean loopAutoclear;
     private String namespace;
     private FileStore store;
     private boolean closed;
@@ -78,8 +86,10 @@ public final class SandboxHost implements AutoCloseable {
         this.name = b.name;
         this.disk = b.disk;
         this.sizeMib = b.sizeMib;
+        sweepStale(b.parent);
         try {
-            this.workDir = Files.createTempDirectory(b.parent, "inchworm-host-").toAbsolutePath();
+            this.workDir = Files.createTempDirectory(b.parent, WORK_PREFIX).toAbsolutePath();
+            Files.writeString(workDir.resolve(OWNER), owner(ProcessHandle.current()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a work folder in " + b.parent, e);
         }
@@ -93,7 +103,7 @@ public final class SandboxHost implements AutoCloseable {
         env.put("NIX_CONFIG", "sandbox = false\nbuild-users-group =\nsubstituters =\n"
                 + "experimental-features = nix-command\n");
         env.put("TMPDIR", b.tmpInStore ? "/nix/var/tmp" : workDir.resolve("tmp").toString());
-        this.nixEnvironment = java.util.Collections.unmodifiableMap(env);
+        this.nixEnvironment = Collections.unmodifiableMap(env);
         OPEN.add(this);
         try {
             setUp(b);
@@ -122,7 +132,6 @@ public final class SandboxHost implements AutoCloseable {
             // the mount point must exist on the machine; an empty folder changes nothing there
             Files.createDirectories(NIX);
         }
-        String loopDevice = null;
         if (image.isPresent()) {
             try (RandomAccessFile file = new RandomAccessFile(image.get().toFile(), "rw")) {
                 file.setLength((long) sizeMib << 20);
@@ -156,6 +165,7 @@ public final class SandboxHost implements AutoCloseable {
             inside("umount", stage.toString());
             // the device is busy, so this only marks it: the kernel releases it with the namespace
             Launcher.run(List.of("losetup", "-d", loopDevice), Map.of()).requireOk();
+            loopAutoclear = true;
         }
         if (b.tmpInStore) {
             inside("mkdir", "-p", "/nix/var/tmp");
@@ -303,9 +313,43 @@ public final class SandboxHost implements AutoCloseable {
         run("mount", "-o", "remount,size=" + mib + "m", "/nix").requireOk();
     }
 
+    /**
+     * Fills the disk with a filler file ({@value #FILLER}, and {@code FILLER-tail}) until only about {@code bytes} are
+     * free (0: completely full, as a real host after a runaway build: no write succeeds, though
+     * ext4 may still report a last block free); replaces an earlier
+     * filler. {@link #removeFiller()} frees its space again.
+     *
+     * @return the bytes free afterwards
+     */
+    public long leaveFree(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes must not be negative: " + bytes);
+        }
+        removeFiller();
+        long size = (freeBytes() - bytes) / 4096 * 4096;
+        if (size < 0) {
+            throw new IllegalStateException("only " + freeBytes() + " bytes are free, fewer than " + bytes);
+        }
+        // file systems keep some blocks for the file's own metadata: step down until it fits
+        while (size > 0 && !run("fallocate", "-l", Long.toString(size), FILLER).ok()) {
+            size -= 64 * 1024;
+        }
+        if (bytes == 0) {
+            // the last blocks, in 1 KiB writes: ext4 refuses a bigger write outright when it
+            // cannot reserve all of its blocks, yet a small write would still fit
+            run("dd", "if=/dev/zero", "of=" + FILLER + "-tail", "bs=1024");
+        }
+        return freeBytes();
+    }
+
+    /** Deletes the filler file of {@link #leaveFree(long)}, if any. */
+    public void removeFiller() {
+        run("rm", "-f", FILLER, FILLER + "-tail").requireOk();
+    }
+
     /** Whether the store path exists in the host's store (a file check, not Nix validity). */
     public boolean exists(StorePath path) {
-        return Files.exists(storeRoot().resolve("store").resolve(path.baseName()), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        return Files.exists(storeRoot().resolve("store").resolve(path.baseName()), LinkOption.NOFOLLOW_LINKS);
     }
 
     // --- scenarios --------------------------------------------------------------------------
@@ -315,11 +359,20 @@ public final class SandboxHost implements AutoCloseable {
      * system} on a checkout of it): its toplevel derivation and output path. Builds nothing.
      */
     public Evaluation evaluate(Scenario scenario, Revision revision) {
-        Path expression = scenario.checkout(revision).resolve(Scenario.EXPRESSION);
+        Path expression = scenario.expression(revision);
         Outcome drv = run("nix-instantiate", expression.toString(), "-A", Scenario.ATTRIBUTE).requireOk();
         StorePath derivation = StorePath.of(drv.lines().get(drv.lines().size() - 1));
         StorePath toplevel = StorePath.of(run("nix-store", "-q", "--outputs", derivation.path()).requireOk().text());
         return new Evaluation(revision, derivation, toplevel);
+    }
+
+    /**
+     * Builds an attribute of a scenario revision in the host ({@code nix-build
+     * nixos/default.nix -A ATTRIBUTE --no-out-link}, e.g. {@code system}, {@code pkgs.firefox},
+     * {@code pkgs.openssl.all}, {@code pkgs.hello.source}); stdout lists the output paths.
+     */
+    public Outcome build(Scenario scenario, Revision revision, String attribute) {
+        return run("nix-build", scenario.expression(revision).toString(), "-A", attribute, "--no-out-link");
     }
 
     /** Builds a derivation in the host ({@code nix-store --realise}, no GC root); the outcome tells. */
@@ -454,10 +507,14 @@ public final class SandboxHost implements AutoCloseable {
         closed = true;
         List<String> problems = new ArrayList<>();
         if (holder != null) {
-            if (holder.isAlive() && namespace != null && swapDir.isPresent()) {
+            if (holder.isAlive() && namespace != null && image.isPresent()) {
                 swapOff(problems);
             }
             killNamespace(problems);
+        }
+        if (loopDevice != null && !loopAutoclear) {
+            // set-up failed before the device was marked: still ours, and no longer mounted
+            Launcher.run(List.of("losetup", "-d", loopDevice), Map.of());
         }
         if (image.isPresent()) {
             awaitLoopReleased(problems);
@@ -480,6 +537,7 @@ public final class SandboxHost implements AutoCloseable {
         }
         for (String line : swaps.lines().subList(Math.min(1, swaps.lines().size()), swaps.lines().size())) {
             String file = line.split("\\s+")[0].replace("\\040", " ");
+            // the disk shows inside the namespace at /nix and the swap and journal mount points
             boolean ours = file.startsWith("/nix/") || swapDir.map(d -> file.startsWith(d + "/")).orElse(false)
                     || journalDir.map(d -> file.startsWith(d + "/")).orElse(false);
             if (ours) {
@@ -537,10 +595,7 @@ public final class SandboxHost implements AutoCloseable {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                for (String line : attached.lines()) {
-                    String device = line.substring(0, line.indexOf(':'));
-                    Launcher.run(List.of("losetup", "-d", device), Map.of());
-                }
+                // no detaching here: the device may already be someone else's by now
                 problems.add("loop device still attached to " + image.get() + ": " + attached.text());
                 return;
             }
@@ -569,6 +624,33 @@ public final class SandboxHost implements AutoCloseable {
         } catch (IOException e) {
             problems.add("cannot delete " + root + ": " + e);
         }
+    }
+
+    /**
+     * Deletes work folders whose JVM is gone without closing them (killed outright: its
+     * holders ended with it, but nothing deleted the files). Folders of live JVMs stay.
+     */
+    private static void sweepStale(Path parent) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(parent, WORK_PREFIX + "*")) {
+            for (Path dir : dirs) {
+                Path owner = dir.resolve(OWNER);
+                if (Files.isRegularFile(owner)) {
+                    String recorded = Files.readString(owner);
+                    long pid = Long.parseLong(recorded.substring(0, recorded.indexOf(' ')));
+                    boolean alive = ProcessHandle.of(pid).map(SandboxHost::owner).filter(recorded::equals).isPresent();
+                    if (!alive) {
+                        deleteTree(dir, new ArrayList<>());
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort: a stale folder costs disk space, never correctness
+        }
+    }
+
+    /** Identifies a JVM across pid reuse: pid and start time. */
+    private static String owner(ProcessHandle process) {
+        return process.pid() + " " + process.info().startInstant().map(Object::toString).orElse("?");
     }
 
     private static void closeLeftOpen() {

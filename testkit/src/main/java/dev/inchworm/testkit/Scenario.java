@@ -187,6 +187,11 @@ public final class Scenario {
         }
     }
 
+    /** The expression file of a revision's checkout: {@code CHECKOUT/nixos/default.nix}. */
+    public Path expression(Revision revision) {
+        return checkout(revision).resolve(EXPRESSION);
+    }
+
     /** The sha256 (hex) of a package's fixed-output source: what make-source.nix writes. */
     static String sourceSha256(Package p) {
         byte[] line = (p.fullName() + " source\n").getBytes(StandardCharsets.UTF_8);

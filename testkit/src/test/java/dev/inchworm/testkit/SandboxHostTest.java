@@ -32,6 +32,23 @@ class SandboxHostTest {
     }
 
     @Test
+    void leavesExactlyAsMuchFreeAsAsked() {
+        for (SandboxHost.Builder shape : java.util.List.of(SandboxHost.builder().tmpfs(24),
+                SandboxHost.builder().loopExt4(24))) {
+            try (SandboxHost host = shape.build()) {
+                long free = host.leaveFree(4L << 20);
+                assertTrue(free >= 4L << 20 && free < (4L << 20) + (256 << 10), host + ": free " + free);
+                long left = host.leaveFree(0);
+                // ext4 may report a last block no file can take
+                assertTrue(left <= 4096, host + ": free " + left);
+                assertFalse(host.run("sh", "-c", "echo x > /nix/more").ok());
+                host.removeFiller();
+                assertTrue(host.freeBytes() > 16L << 20, host + ": free after removing " + host.freeBytes());
+            }
+        }
+    }
+
+    @Test
     void aTmpfsHostShrinksAfterSetUp() {
         try (SandboxHost host = SandboxHost.builder().tmpfs(32).build()) {
             host.run("sh", "-c", "head -c 4000000 /dev/urandom > /nix/data").requireOk();
@@ -71,6 +88,10 @@ class SandboxHostTest {
             host.run("swapon", swapFile).requireOk();
             assertTrue(Files.readString(Path.of("/proc/swaps")).contains(swapFile));
             assertTrue(usedBefore >= 16L << 20, "the swap file is on the small disk: used " + usedBefore);
+            // a swap file elsewhere on the disk must not pin the loop device either
+            host.run("sh", "-c", "fallocate -l 8M /nix/swap2 && chmod 600 /nix/swap2 && mkswap /nix/swap2 && swapon /nix/swap2")
+                    .requireOk();
+            assertTrue(host.run("cat", "/proc/swaps").requireOk().stdout().contains("/nix/swap2"));
             Path journal = host.journalDir().orElseThrow();
             host.run("sh", "-c", "echo entry > " + journal + "/system.journal").requireOk();
             assertFalse(Files.exists(journal.resolve("system.journal")), "journal must live on the small disk only");
@@ -78,6 +99,7 @@ class SandboxHostTest {
             host.close();
         }
         assertFalse(Files.readString(Path.of("/proc/swaps")).contains(host.workDir().toString()));
+        assertFalse(Files.readString(Path.of("/proc/swaps")).contains("swap2"));
         assertFalse(Launcher.run(List.of("losetup", "-a"), Map.of()).text().contains(image.toString()));
     }
 

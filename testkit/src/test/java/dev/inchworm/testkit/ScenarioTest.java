@@ -147,6 +147,35 @@ class ScenarioTest {
     }
 
     @Test
+    void aKernelBumpChangesKernelAndInitrd() {
+        Revision kernel = scenario.commit("linux 6.6.21", pkgs -> pkgs.bump("linux"));
+        Evaluation before = host.evaluate(scenario, first);
+        Evaluation after = host.evaluate(scenario, kernel);
+        String initrd = host.run("nix-instantiate", scenario.expression(kernel).toString(), "-A", "initrd").requireOk().text();
+        assertTrue(initrd.endsWith("-initrd-linux-6.6.21.drv"), initrd);
+        assertNotEquals(before.toplevel(), after.toplevel());
+        host.realise(after.drv()).requireOk();
+        Path toplevel = host.storeRoot().resolve("store").resolve(after.toplevel().baseName());
+        assertTrue(host.run("readlink", after.toplevel() + "/kernel").requireOk().text().contains("-linux-6.6.21/"));
+        assertTrue(Files.isSymbolicLink(toplevel.resolve("initrd")));
+    }
+
+    @Test
+    void aBuildBiggerThanTheDiskRunsOutOfSpaceInsideTheSandboxOnly() {
+        host.install(scenario, first);
+        Revision big = scenario.commit("add a big package", pkgs -> pkgs.add("bigpackage", "1.0", 64 * MiB, "glibc"));
+        Evaluation evaluation = host.evaluate(scenario, big);
+        Outcome build = host.realise(evaluation.drv());
+        assertEquals(1, build.exitCode(), build.stderr());
+        assertTrue(build.stderr().contains("No space left on device"), build.stderr());
+        String bigPath = host.run("nix-instantiate", scenario.expression(big).toString(), "-A", "pkgs.bigpackage")
+                .requireOk().text();
+        String output = host.run("nix-store", "-q", "--outputs", bigPath).requireOk().text();
+        assertFalse(Files.exists(Path.of(output)), "the machine's /nix got the build");
+        assertTrue(host.freeBytes() > 0, "Nix removes the partial output");
+    }
+
+    @Test
     void packageSizesAreWhatWasAsked() {
         host.install(scenario, first);
         Path checkout = scenario.checkout(first);

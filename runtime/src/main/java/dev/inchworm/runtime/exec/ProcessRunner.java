@@ -9,6 +9,7 @@ import dev.inchworm.runtime.config.NixConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +36,9 @@ import java.util.function.Consumer;
  * listener in pieces, so output without newlines cannot exhaust memory either. When the log
  * cannot be written (a full disk) the rest is dropped, and the result names no log file.
  *
- * <p>Standard input is {@code /dev/null}: nothing Inchworm runs may wait for a person.
+ * <p>Standard input is {@code /dev/null}: nothing Inchworm runs may wait for a person. A prefix
+ * that enters a mount namespace ({@code nsenter -m}) starts the program in {@code /}, whatever
+ * {@link Command#workDir()} says: commands run on the host take absolute paths.
  *
  * <p>Exit codes: a process killed by signal N exits with 128+N. The JDK on Linux already
  * reports it that way ({@code 0x80 + WTERMSIG}), the same number a shell gives. After a
@@ -186,7 +189,7 @@ public final class ProcessRunner implements CommandRunner {
 
         private void look() {
             process.descendants().forEach(seen::add);
-            seen.removeIf(handle -> !handle.isAlive());
+            seen.removeIf(handle -> !running(handle));
         }
 
         /**
@@ -195,17 +198,35 @@ public final class ProcessRunner implements CommandRunner {
          * between the look and the kill.
          */
         void kill() {
-            for (int round = 0; round < 10; round++) {
-                look();
-                if (seen.isEmpty()) {
+            look();
+            for (int round = 0; round < 50 && !seen.isEmpty(); round++) {
+                seen.forEach(ProcessHandle::destroyForcibly);
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     break;
                 }
-                seen.forEach(ProcessHandle::destroyForcibly);
-                for (ProcessHandle child : seen) {
-                    child.onExit().completeOnTimeout(child, 1, TimeUnit.SECONDS).join();
-                }
+                look();
             }
             process.destroyForcibly();
+        }
+
+        /**
+         * Alive and not a zombie: a killed orphan stays a zombie until its new parent reaps it
+         * (in a container, maybe never), and {@link ProcessHandle#isAlive()} counts zombies.
+         */
+        private static boolean running(ProcessHandle handle) {
+            if (!handle.isAlive()) {
+                return false;
+            }
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"));
+                char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                return state != 'Z' && state != 'X';
+            } catch (IOException | RuntimeException gone) {
+                return false;
+            }
         }
     }
 

@@ -23,10 +23,12 @@ in rec {
     args = [ "-c" "export PATH=/usr/bin:/bin; mkdir -p $out/etc; printf '%s' \"$text\" > $out/etc/packages.conf" ];
   };
 
+  # built from the kernel (as NixOS copies its modules) without referencing it
   initrd = if kernel == null then null else aggregator {
     name = "initrd-${kernel.name}";
+    inherit kernel;
     size = "65536";
-    args = [ "-c" "export PATH=/usr/bin:/bin; mkdir -p $out; head -c $size /dev/urandom > $out/initrd" ];
+    args = [ "-c" "export PATH=/usr/bin:/bin; test -e $kernel/share/linux/data; mkdir -p $out; head -c $size /dev/urandom > $out/initrd" ];
   };
 
   toplevel = aggregator {

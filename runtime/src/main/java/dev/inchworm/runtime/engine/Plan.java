@@ -1,0 +1,55 @@
+package dev.inchworm.runtime.engine;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.runtime.journal.StrategyPass;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What an upgrade would do now: the steps the strategies propose, assuming each succeeds, with
+ * what each would build and whether its estimate fits in what is free now.
+ *
+ * @param from           where the host is (revision null when unknown)
+ * @param to             where the upgrade would go
+ * @param alreadyCurrent the host already runs the target
+ * @param freeBytes      store bytes free now
+ * @param reserveBytes   bytes the engine keeps free on top of each step's estimate
+ * @param steps          the steps, in order
+ * @param passes         strategies that would hand over, with their reasons
+ * @param complete       true when the steps reach the target; false when the plan stops short
+ * @param notes          remarks: an interrupted run that would be taken over first, a plan cut short
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Plan(RunReport.Side from, RunReport.Side to, boolean alreadyCurrent, long freeBytes, long reserveBytes,
+                   List<PlannedStep> steps, List<StrategyPass> passes, boolean complete, List<String> notes) {
+
+    public Plan {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        steps = List.copyOf(steps);
+        passes = List.copyOf(passes);
+        notes = List.copyOf(notes);
+    }
+
+    /**
+     * One step of a plan.
+     *
+     * @param number         its position
+     * @param strategy       the strategy that proposes it
+     * @param description    what it does
+     * @param toplevel       the toplevel it builds
+     * @param estimatedBytes the strategy's estimate of what the build adds
+     * @param fits           estimate plus reserve is at most what is free now (later steps
+     *                       also get what garbage collection frees; that is not counted)
+     * @param toBuild        the derivations Nix would build for it now
+     * @param toFetch        the paths Nix would fetch for it now
+     */
+    public record PlannedStep(int number, String strategy, String description, StorePath toplevel,
+                              long estimatedBytes, boolean fits, List<StorePath> toBuild, List<StorePath> toFetch) {
+        public PlannedStep {
+            toBuild = List.copyOf(toBuild);
+            toFetch = List.copyOf(toFetch);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.inchworm.runtime.engine;
+
+import dev.inchworm.api.nix.DryRun;
+import dev.inchworm.api.nix.Evaluation;
+import dev.inchworm.api.nix.Generation;
+import dev.inchworm.api.nix.NixException;
+import dev.inchworm.api.nix.Revision;
+import dev.inchworm.api.storage.StorageReport;
+import dev.inchworm.api.strategy.Proposal;
+import dev.inchworm.api.strategy.Step;
+import dev.inchworm.api.strategy.StepResult;
+import dev.inchworm.api.strategy.SystemState;
+import dev.inchworm.api.strategy.UpgradeStrategy;
+import dev.inchworm.api.host.PluginState;
+import dev.inchworm.runtime.journal.InstalledRevisions;
+import dev.inchworm.runtime.journal.Journal;
+import dev.inchworm.runtime.journal.RunRecord;
+import dev.inchworm.runtime.journal.StrategyPass;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Plans an upgrade without changing the host: asks the strategies for their steps as if each
+ * succeeded, and asks Nix what each would build. Strategies keep their notes in memory only.
+ * Evaluation may add {@code .drv} files to the store (that is how Nix evaluates); nothing is
+ * built, no profile or generation is touched.
+ */
+final class Planner {
+
+    /** A plan stops after this many steps: enough to show the shape of a long walk. */
+    static final int MAX_PLANNED_STEPS = 20;
+
+    private final EngineSetup setup;
+    private final Progress progress;
+    private final Map<String, PluginState> notes = new HashMap<>();
+    private final ExtensionCalls calls;
+
+    Planner(EngineSetup setup, Progress progress) {
+        this.setup = setup;
+        this.progress = progress;
+        this.calls = new ExtensionCalls(setup,
+                (point, id) -> notes.computeIfAbsent(point + ":" + id, k -> new MemoryPluginState()));
+    }
+
+    Plan plan(UpgradeRequest request) {
+        List<String> remarks = new ArrayList<>();
+        Optional<RunRecord> last = Journal.read(setup.stateDir());
+        last.filter(r -> !r.finished()).ifPresent(r -> remarks.add("an interrupted run (" + r.runId() + ", toward "
+                + r.targetRevision().shortId() + ") would be " + (setup.config().onInterrupted()
+                == dev.inchworm.runtime.config.EngineConfig.Interrupted.ROLLBACK ? "rolled back" : "resumed")
+                + " first"));
+        Generation current = setup.nix().currentGeneration().orElseThrow(() -> new RunRefused(
+                "the system profile has no generation: install a system before planning an upgrade"));
+        Optional<Revision> from = request.from().map(ref -> resolve(ref, "--from"))
+                .or(() -> InstalledRevisions.open(setup.stateDir()).revisionOf(current.toplevel()));
+        Revision to = resolve(request.to().orElse("HEAD"), "--to");
+        progress.stage("evaluating " + to.shortId());
+        Evaluation target;
+        try {
+            target = setup.source().evaluate(to);
+        } catch (NixException e) {
+            throw new RunRefused("the target " + to.shortId() + " does not evaluate: " + e.failure().detail(), e);
+        }
+        StorageReport storage = calls.measure();
+        long free = storage.store().freeBytes();
+        long reserve = setup.config().reserveBytes();
+        RunReport.Side fromSide = new RunReport.Side(from.orElse(null), current.toplevel());
+        RunReport.Side toSide = new RunReport.Side(to, target.toplevel());
+        if (current.toplevel().equals(target.toplevel())) {
+            return new Plan(fromSide, toSide, true, free, reserve, List.of(), List.of(), true, remarks);
+        }
+
+        SystemState state = new SystemState(current, current.toplevel(), Optional.empty(), from);
+        List<StepResult> history = new ArrayList<>();
+        List<Plan.PlannedStep> steps = new ArrayList<>();
+        List<StrategyPass> passes = new ArrayList<>();
+        List<Bound<UpgradeStrategy<?>>> strategies = setup.extensions().strategies();
+        int index = 0;
+        while (!state.toplevel().equals(target.toplevel())) {
+            if (steps.size() >= MAX_PLANNED_STEPS) {
+                remarks.add("the plan stops after " + MAX_PLANNED_STEPS + " steps; more would follow");
+                break;
+            }
+            if (index >= strategies.size()) {
+                remarks.add("no strategy could propose a further step");
+                break;
+            }
+            Bound<UpgradeStrategy<?>> strategy = strategies.get(index);
+            Proposal proposal;
+            try {
+                proposal = calls.propose(strategy, index, state, target, history);
+            } catch (RuntimeException e) {
+                proposal = Proposal.pass("it failed: " + e);
+            }
+            if (proposal instanceof Proposal.Pass pass) {
+                passes.add(new StrategyPass(strategy.id(), pass.reason()));
+                index++;
+                continue;
+            }
+            Step step = ((Proposal.Next) proposal).step();
+            if (step.toplevel().equals(state.toplevel())) {
+                passes.add(new StrategyPass(strategy.id(), "it proposed a step to the system already reached"));
+                index++;
+                continue;
+            }
+            DryRun dryRun = setup.nix().dryRun(step.drv());
+            steps.add(new Plan.PlannedStep(steps.size() + 1, strategy.id(), step.description(), step.toplevel(),
+                    step.estimatedBytes(), step.estimatedBytes() + reserve <= free, dryRun.toBuild(), dryRun.toFetch()));
+            Generation next = new Generation(state.generation().number() + 1, setup.clock().instant(), true,
+                    step.toplevel());
+            history.add(new StepResult(step, StepResult.Outcome.DONE, 0, free, Duration.ZERO, next.number()));
+            state = new SystemState(next, step.toplevel(), Optional.of(step.drv()), step.revision());
+        }
+        boolean complete = state.toplevel().equals(target.toplevel());
+        return new Plan(fromSide, toSide, false, free, reserve, steps, passes, complete, remarks);
+    }
+
+    private Revision resolve(String ref, String option) {
+        try {
+            return setup.source().resolve(ref);
+        } catch (RuntimeException e) {
+            throw new RunRefused(option + " " + ref + ": not a revision of the system source: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.inchworm.runtime.engine;
+
+import dev.inchworm.api.storage.StorageReport;
+import dev.inchworm.api.strategy.Step;
+
+/**
+ * What the engine is doing, as it happens, for the terminal. The CLI implements it (quiet with
+ * {@code --json} or when not on a terminal); the engine itself never prints. Called from the
+ * engine's thread, except {@link #storage} which the build sampler calls from its own.
+ */
+public interface Progress {
+
+    /** A listener that shows nothing. */
+    Progress QUIET = new Progress() { };
+
+    /** A stage of the run begins: "evaluating 1a2b3c4d5e6f", "rolling back". */
+    default void stage(String what) {
+    }
+
+    /** Step {@code number} of the run begins (its total is not known ahead: strategies propose one at a time). */
+    default void step(int number, String strategy, Step step, StorageReport storage) {
+    }
+
+    /** A line of Nix's output while a step builds. */
+    default void building(String line) {
+    }
+
+    /** A storage sample taken while a step builds. */
+    default void storage(StorageReport report) {
+    }
+
+    /** Something worth telling: a resumed run, a reclaimer's result, a strategy's pass. */
+    default void note(String message) {
+    }
+}

@@ -1,0 +1,16 @@
+package dev.inchworm.runtime.journal;
+
+/**
+ * Where a run stands. Each phase is written before the work it names starts, so a run found
+ * in any phase but {@link #FINISHED} is unfinished and is resumed or rolled back.
+ */
+public enum RunPhase {
+    /** Evaluating the target and taking steps toward it. */
+    RUNNING,
+    /** At the target: releasing provisioners, pruning the initial generation, collecting garbage. */
+    FINISHING,
+    /** Restoring the initial system. Stays so when the rollback failed, so the next run retries it. */
+    ROLLING_BACK,
+    /** Nothing left to do; {@link RunRecord#result()} says how it ended. */
+    FINISHED
+}

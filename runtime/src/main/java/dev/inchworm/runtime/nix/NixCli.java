@@ -1,0 +1,495 @@
+package dev.inchworm.runtime.nix;
+
+import dev.inchworm.api.host.Command;
+import dev.inchworm.api.host.CommandResult;
+import dev.inchworm.api.host.CommandRunner;
+import dev.inchworm.api.nix.DryRun;
+import dev.inchworm.api.nix.GcResult;
+import dev.inchworm.api.nix.Generation;
+import dev.inchworm.api.nix.Nix;
+import dev.inchworm.api.nix.NixException;
+import dev.inchworm.api.nix.NixFailure;
+import dev.inchworm.api.nix.NixVersion;
+import dev.inchworm.api.nix.PathInfo;
+import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.api.nix.SwitchAction;
+import dev.inchworm.runtime.config.NixConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The {@link Nix} operations, by running Nix's own command-line tools through a
+ * {@link CommandRunner} (so the profile's prefix, options and environment apply) and parsing
+ * their output with {@link NixOutput}. Every failed Nix command throws a {@link NixException}
+ * classified by {@link FailureClassifier}.
+ *
+ * <p>Paths given to Nix are absolute: a prefix that enters a mount namespace
+ * ({@code nsenter -m}) starts the program in {@code /}. Files this class writes (derivations
+ * to add) live in its work folder, which must be visible to Nix on the host: a folder outside
+ * {@code /nix} is, when the prefix enters only a mount namespace.
+ */
+public final class NixCli implements Nix {
+
+    /** The systems NixOS keeps alive: the one booted, the one activated last. */
+    public static final List<Path> LIVE_SYSTEM_LINKS = List.of(Path.of("/run/booted-system"),
+            Path.of("/run/current-system"));
+
+    /** The oldest Nix Inchworm runs with: Debian's nix-bin. */
+    public static final NixVersion MINIMUM_VERSION = NixVersion.parse("2.8.0");
+
+    // nix path-info takes paths as arguments: a few hundred at a time keeps argv short.
+    private static final int PATHS_PER_CALL = 200;
+    private static final Pattern DERIVATION_NAME = Pattern.compile("[A-Za-z0-9+\\-._?=]+");
+    // What nix-store --verify prints about an inconsistency (Nix 2.8 and later).
+    private static final List<String> VERIFY_COMPLAINTS = List.of("was modified!", "disappeared",
+            "not all store errors were fixed", "is not in the store", "has incorrect");
+
+    private final NixCommands nix;
+    private final Path profile;
+    private final Path workDir;
+    private final ZoneId zone;
+    private final List<Path> liveSystemLinks;
+    private NixVersion version;
+
+    /**
+     * @param runner  runs the commands (with the host's prefix)
+     * @param config  the profile's {@code nix:} block
+     * @param workDir a folder of this backend's own under the state folder
+     */
+    public NixCli(CommandRunner runner, NixConfig config, Path workDir) {
+        this(runner, config, workDir, ZoneId.systemDefault(), LIVE_SYSTEM_LINKS);
+    }
+
+    /**
+     * As above, for a host whose clock or live-system links differ from NixOS's defaults.
+     *
+     * @param zone            the host's time zone, which {@code nix-env} prints times in
+     * @param liveSystemLinks the links {@link #liveSystems()} reads
+     */
+    public NixCli(CommandRunner runner, NixConfig config, Path workDir, ZoneId zone, List<Path> liveSystemLinks) {
+        this.nix = new NixCommands(runner, config);
+        this.profile = config.profile();
+        this.workDir = Objects.requireNonNull(workDir, "workDir");
+        this.zone = Objects.requireNonNull(zone, "zone");
+        this.liveSystemLinks = List.copyOf(liveSystemLinks);
+    }
+
+    // --- version ----------------------------------------------------------------------------
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws NixException {@link NixFailure.NixUnavailable} when Nix is missing or older than 2.8
+     */
+    @Override
+    public synchronized NixVersion version() {
+        if (version == null) {
+            CommandResult result = nix.run(nix.plain(List.of("nix-env", "--version")));
+            NixVersion found;
+            try {
+                found = NixOutput.version(result.stdout());
+            } catch (IllegalArgumentException e) {
+                throw new NixException(new NixFailure.NixUnavailable(e.getMessage()), result.argv());
+            }
+            if (found.compareTo(MINIMUM_VERSION) < 0) {
+                throw new NixException(new NixFailure.NixUnavailable("Nix " + found + " is older than "
+                        + MINIMUM_VERSION + ", the oldest Inchworm supports"), result.argv());
+            }
+            version = found;
+        }
+        return version;
+    }
+
+    /** Whether the new command-line interface ({@code nix path-info}, {@code nix eval}) runs on the host. */
+    public boolean hasNewCli() {
+        return nix.attempt(nix.modern(false, List.of("--version"))).result().ok();
+    }
+
+    // --- building ---------------------------------------------------------------------------
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code nix-store --realise DRV --add-root ROOT}: a root outside the gcroots folder is
+     * always indirect (Nix links it from {@code gcroots/auto}); {@code --indirect} is not
+     * passed, since newer Nix dropped it. A multi-output derivation gets {@code ROOT},
+     * {@code ROOT-dev}, ... Without a root nothing is linked anywhere (no {@code ./result}).
+     */
+    @Override
+    public List<StorePath> realise(StorePath drv, Optional<Path> gcRoot, Consumer<String> progress) {
+        requireDerivation(drv);
+        List<String> args = new ArrayList<>(List.of("--realise", drv.path()));
+        gcRoot.ifPresent(root -> {
+            args.add("--add-root");
+            args.add(root.toAbsolutePath().toString());
+        });
+        nix.run(nix.classic("nix-store", args).withLineListener(progress::accept));
+        return NixOutput.storePaths(nix.run(nix.classic("nix-store", List.of("--query", "--outputs", drv.path()))).stdout());
+    }
+
+    @Override
+    public DryRun dryRun(StorePath drv) {
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        nix.run(nix.classic("nix-store", List.of("--realise", "--dry-run", drv.path())).withLineListener(lines::add));
+        return NixOutput.dryRun(lines);
+    }
+
+    // --- querying ---------------------------------------------------------------------------
+
+    @Override
+    public boolean isValid(StorePath path) {
+        NixCommands.Ran ran = nix.attempt(nix.classic("nix-store", List.of("--check-validity", path.path())));
+        if (ran.result().ok()) {
+            return true;
+        }
+        if (ran.result().stderr().contains("is not valid")) {
+            return false;
+        }
+        throw nix.failed(ran, false);
+    }
+
+    @Override
+    public long narSize(StorePath path) {
+        return NixOutput.size(nix.run(nix.classic("nix-store", List.of("--query", "--size", path.path()))).stdout());
+    }
+
+    @Override
+    public long closureSize(StorePath path) {
+        List<String> args = new ArrayList<>(List.of("path-info", "--json", "--closure-size"));
+        if (path.isDerivation()) {
+            args.add("--derivation");
+        }
+        args.add(path.path());
+        return NixOutput.closureSize(nix.run(nix.modern(false, args)).stdout());
+    }
+
+    @Override
+    public List<StorePath> closure(StorePath path, boolean includeOutputs) {
+        List<String> args = new ArrayList<>(List.of("--query", "--requisites"));
+        if (includeOutputs) {
+            args.add("--include-outputs");
+        }
+        args.add(path.path());
+        return NixOutput.storePaths(NixCommands.fullStdout(nix.run(nix.classic("nix-store", args))));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Derivations and other paths are asked separately: given {@code --derivation}, Nix 2.8
+     * answers for an output path with its deriver instead.
+     */
+    @Override
+    public List<PathInfo> pathInfo(Collection<StorePath> paths) {
+        List<StorePath> derivations = paths.stream().filter(StorePath::isDerivation).distinct().toList();
+        List<StorePath> others = paths.stream().filter(p -> !p.isDerivation()).distinct().toList();
+        List<PathInfo> infos = new ArrayList<>();
+        infos.addAll(pathInfo(others, false));
+        infos.addAll(pathInfo(derivations, true));
+        return infos;
+    }
+
+    private List<PathInfo> pathInfo(List<StorePath> paths, boolean derivations) {
+        List<PathInfo> infos = new ArrayList<>();
+        for (int from = 0; from < paths.size(); from += PATHS_PER_CALL) {
+            List<String> args = new ArrayList<>(List.of("path-info", "--json"));
+            if (derivations) {
+                args.add("--derivation");
+            }
+            paths.subList(from, Math.min(paths.size(), from + PATHS_PER_CALL)).forEach(p -> args.add(p.path()));
+            infos.addAll(NixOutput.pathInfo(NixCommands.fullStdout(nix.run(nix.modern(false, args)))));
+        }
+        return infos;
+    }
+
+    /** {@inheritDoc} Read from the {@code .drv} itself; floating content-addressed outputs are left out. */
+    @Override
+    public Map<String, StorePath> outputs(StorePath drv) {
+        requireDerivation(drv);
+        Map<String, StorePath> outputs = new LinkedHashMap<>();
+        DerivationSummary.parse(readDerivation(drv)).outputs().forEach((name, path) -> {
+            if (!path.isEmpty()) {
+                outputs.put(name, new StorePath(path));
+            }
+        });
+        return Collections.unmodifiableMap(outputs);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Read as base64 ({@code base64 -w 0}): the runner decodes output as UTF-8, which would
+     * not give back a derivation's bytes; base64 survives any decoding.
+     */
+    @Override
+    public String readDerivation(StorePath drv) {
+        requireDerivation(drv);
+        CommandResult result = nix.run(nix.plain(List.of("base64", "-w", "0", drv.path())));
+        byte[] bytes = Base64.getMimeDecoder().decode(NixCommands.fullStdout(result));
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The {@code builtins.toFile} route on every version, also where {@code nix derivation
+     * add} exists (2.15 and later): that command's JSON format has changed several times since
+     * (output methods, base names, an {@code inputs} object), {@code toFile} has not. The ATerm
+     * is read from a file (byte-exact, and no argument-length limit), and the string gets the
+     * derivation's references as context through {@code builtins.storePath} of each input
+     * derivation and source, so Nix registers it with exactly those references, hence at the
+     * path Nix itself would give it. Registering a {@code .drv} makes Nix check its output
+     * paths: a wrong one is rejected. Its inputs must be valid. The result is not a GC root:
+     * root it with {@link #rootDerivation} before collecting garbage.
+     */
+    @Override
+    public StorePath addDerivation(String name, String aterm) {
+        if (!DERIVATION_NAME.matcher(name).matches() || name.endsWith(".drv")) {
+            throw new IllegalArgumentException("not a derivation name (without .drv): '" + name + "'");
+        }
+        DerivationSummary summary = DerivationSummary.parse(aterm);
+        Path dir = workDir.resolve("add-derivation");
+        Path atermFile = null;
+        Path exprFile = null;
+        try {
+            Files.createDirectories(dir);
+            atermFile = Files.createTempFile(dir, name + "-", ".aterm");
+            exprFile = Files.createTempFile(dir, name + "-", ".nix");
+            Files.write(atermFile, aterm.getBytes(StandardCharsets.ISO_8859_1));
+            StringBuilder expr = new StringBuilder("let\n  context = builtins.concatStringsSep \"\" (map\n"
+                    + "    (path: builtins.substring 0 0 (builtins.storePath path)) [\n");
+            for (StorePath ref : summary.references()) {
+                expr.append("      ").append(nixString(ref.path())).append('\n');
+            }
+            expr.append("    ]);\nin builtins.toFile ").append(nixString(name + ".drv"))
+                    .append(" (context + builtins.readFile (/. + ").append(nixString(atermFile.toAbsolutePath().toString()))
+                    .append("))\n");
+            Files.writeString(exprFile, expr);
+            CommandResult result = nix.evaluate(nix.classic("nix-instantiate", List.of("--eval", "--strict",
+                    "--read-write-mode", exprFile.toAbsolutePath().toString())));
+            return NixOutput.evaluatedString(result.stdout());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the derivation '" + name + "' to " + dir, e);
+        } finally {
+            deleteQuietly(atermFile);
+            deleteQuietly(exprFile);
+        }
+    }
+
+    /**
+     * Makes a valid derivation a GC root through an indirect root at {@code root} (a symlink
+     * outside the store; deleting it releases the root). Nix has no plain command to root a
+     * {@code .drv} without building it, so {@code nix-instantiate --add-root} is given an
+     * attribute set that looks like a derivation with that {@code drvPath}.
+     */
+    public void rootDerivation(StorePath drv, Path root) {
+        requireDerivation(drv);
+        String expr = "{ type = \"derivation\"; name = " + nixString(drv.name()) + "; outputName = \"out\"; drvPath = "
+                + "builtins.storePath " + nixString(drv.path()) + "; }";
+        nix.run(nix.classic("nix-instantiate", List.of("--add-root", root.toAbsolutePath().toString(), "--expr", expr)));
+    }
+
+    // --- the system profile -----------------------------------------------------------------
+
+    @Override
+    public List<Generation> generations() {
+        String listing = nix.run(nix.classic("nix-env", List.of("--profile", profile.toString(), "--list-generations")))
+                .stdout();
+        List<NixOutput.ListedGeneration> listed = NixOutput.generations(listing, zone);
+        if (listed.isEmpty()) {
+            return List.of();
+        }
+        List<String> readlink = new ArrayList<>(List.of("readlink", "--"));
+        listed.forEach(g -> readlink.add(generationLink(g.number()).toString()));
+        List<String> targets = nix.run(nix.plain(readlink)).stdout().lines().toList();
+        if (targets.size() != listed.size()) {
+            throw new IllegalStateException("readlink gave " + targets.size() + " targets for " + listed.size()
+                    + " generations of " + profile);
+        }
+        List<Generation> generations = new ArrayList<>();
+        for (int i = 0; i < listed.size(); i++) {
+            NixOutput.ListedGeneration g = listed.get(i);
+            generations.add(new Generation(g.number(), g.created(), g.current(), NixOutput.storePath(targets.get(i))));
+        }
+        return generations;
+    }
+
+    /** {@code system-3-link} next to {@code system}. */
+    private Path generationLink(int number) {
+        return profile.resolveSibling(profile.getFileName() + "-" + number + "-link");
+    }
+
+    @Override
+    public Optional<Generation> currentGeneration() {
+        return generations().stream().filter(Generation::current).findFirst();
+    }
+
+    @Override
+    public Generation setSystem(StorePath toplevel) {
+        nix.run(nix.classic("nix-env", List.of("--profile", profile.toString(), "--set", toplevel.path())));
+        Generation current = currentGeneration().orElseThrow(() -> new IllegalStateException(
+                "nix-env --set left " + profile + " without a current generation"));
+        if (!current.toplevel().equals(toplevel)) {
+            throw new IllegalStateException("after nix-env --set " + toplevel + ", " + profile + " points at "
+                    + current.toplevel());
+        }
+        return current;
+    }
+
+    @Override
+    public void switchGeneration(int number) {
+        nix.run(nix.classic("nix-env", List.of("--profile", profile.toString(), "--switch-generation",
+                Integer.toString(number))));
+    }
+
+    @Override
+    public void deleteGenerations(Collection<Integer> numbers) {
+        Optional<Integer> current = currentGeneration().map(Generation::number);
+        List<String> doomed = numbers.stream().distinct().filter(n -> current.isEmpty() || !n.equals(current.get()))
+                .sorted().map(String::valueOf).toList();
+        if (doomed.isEmpty()) {
+            return;
+        }
+        List<String> args = new ArrayList<>(List.of("--profile", profile.toString(), "--delete-generations"));
+        args.addAll(doomed);
+        nix.run(nix.classic("nix-env", args));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Fails with {@link NixFailure.OutOfDisk} when the output says "No space left on device"
+     * even if the exit code is 0: a full {@code /boot} can leave it so (nixpkgs#189966).
+     */
+    @Override
+    public void switchToConfiguration(StorePath toplevel, SwitchAction action) {
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        Command command = nix.plain(List.of(toplevel.path() + "/bin/switch-to-configuration", action.argument()))
+                .withLineListener(lines::add);
+        NixCommands.Ran ran = nix.attempt(command);
+        if (!ran.result().ok()) {
+            throw nix.failed(ran, false);
+        }
+        List<String> noSpace = lines.stream()
+                .filter(line -> line.toLowerCase(Locale.ROOT).contains("no space left on device")).toList();
+        if (!noSpace.isEmpty()) {
+            throw new NixException(new NixFailure.OutOfDisk(false, String.join("\n", noSpace)), ran.result().argv());
+        }
+    }
+
+    /** {@inheritDoc} Read with one small fixed script; a link that does not exist is left out. */
+    @Override
+    public List<StorePath> liveSystems() {
+        String script = "for link in \"$@\"; do if [ -L \"$link\" ]; then readlink \"$link\"; fi; done";
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", script, "sh"));
+        liveSystemLinks.forEach(link -> argv.add(link.toString()));
+        String out = nix.run(nix.plain(argv)).stdout();
+        return out.lines().filter(line -> line.startsWith(StorePath.STORE_DIR + "/")).map(StorePath::of)
+                .distinct().toList();
+    }
+
+    // --- garbage ----------------------------------------------------------------------------
+
+    @Override
+    public GcResult collectGarbage(OptionalLong maxFreedBytes) {
+        List<String> args = new ArrayList<>(List.of("--gc"));
+        maxFreedBytes.ifPresent(max -> {
+            args.add("--max-freed");
+            args.add(Long.toString(max));
+        });
+        return NixOutput.gcSummary(nix.run(nix.classic("nix-store", args)).stdout());
+    }
+
+    @Override
+    public List<StorePath> deadPaths() {
+        return NixOutput.storePaths(NixCommands.fullStdout(
+                nix.run(nix.classic("nix-store", List.of("--gc", "--print-dead")))));
+    }
+
+    @Override
+    public boolean verifyStore(boolean checkContents) {
+        List<String> complaints = Collections.synchronizedList(new ArrayList<>());
+        List<String> args = new ArrayList<>(List.of("--verify"));
+        if (checkContents) {
+            args.add("--check-contents");
+        }
+        NixCommands.Ran ran = nix.attempt(nix.classic("nix-store", args).withLineListener(line -> {
+            if (VERIFY_COMPLAINTS.stream().anyMatch(line::contains)) {
+                complaints.add(line);
+            }
+        }));
+        if (!complaints.isEmpty()) {
+            return false;
+        }
+        if (!ran.result().ok()) {
+            throw nix.failed(ran, false);
+        }
+        return true;
+    }
+
+    /**
+     * Recovers a store so full that Nix cannot open its database (an {@link NixFailure.OutOfDisk}
+     * with {@code storeFull}): removes {@code /nix/var/nix/db/reserved} (the 8 MiB Nix keeps for
+     * exactly this) and collects garbage with {@code gc-reserved-space 0}, so the collection
+     * does not recreate the file it just freed.
+     */
+    public GcResult recoverFullStore() {
+        nix.run(nix.plain(List.of("rm", "-f", "/nix/var/nix/db/reserved")));
+        return NixOutput.gcSummary(nix.run(nix.classic("nix-store",
+                List.of("--gc", "--option", "gc-reserved-space", "0"))).stdout());
+    }
+
+    // ----------------------------------------------------------------------------------------
+
+    private static void requireDerivation(StorePath drv) {
+        if (!drv.isDerivation()) {
+            throw new IllegalArgumentException("not a derivation: " + drv);
+        }
+    }
+
+    /** A Nix string literal: quotes, backslashes and {@code ${} escaped. */
+    static String nixString(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '$' -> out.append(i + 1 < text.length() && text.charAt(i + 1) == '{' ? "\\$" : "$");
+                default -> out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // A leftover temporary file in the work folder is harmless.
+            }
+        }
+    }
+}

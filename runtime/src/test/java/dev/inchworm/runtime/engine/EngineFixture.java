@@ -1,0 +1,98 @@
+package dev.inchworm.runtime.engine;
+
+import dev.inchworm.api.NoSettings;
+import dev.inchworm.api.host.CommandRunner;
+import dev.inchworm.api.nix.Revision;
+import dev.inchworm.api.nix.SwitchAction;
+import dev.inchworm.api.provision.Provisioner;
+import dev.inchworm.api.reclaim.Reclaimer;
+import dev.inchworm.api.rollback.Rollback;
+import dev.inchworm.api.storage.StorageProbe;
+import dev.inchworm.api.strategy.UpgradeStrategy;
+import dev.inchworm.runtime.config.EngineConfig;
+import dev.inchworm.runtime.journal.CrashPoint;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A small world for engine tests: a fake store of 100 MiB holding system 1 (app 20 MiB + lib
+ * 10 MiB), and revisions 1 and 2 (system 2: app 22 MiB + lib 12 MiB, both new).
+ */
+class EngineFixture {
+
+    static final long MIB = 1L << 20;
+
+    final Path state;
+    final FakeNix nix;
+    final List<String> log = new ArrayList<>();
+    final FakeNix.Drv lib1;
+    final FakeNix.Drv app1;
+    final FakeNix.Drv sys1;
+    final FakeNix.Drv lib2;
+    final FakeNix.Drv app2;
+    final FakeNix.Drv sys2;
+    final Revision rev1;
+    final Revision rev2;
+
+    final List<Bound<UpgradeStrategy<?>>> strategies = new ArrayList<>();
+    final List<Bound<Reclaimer<?>>> reclaimers = new ArrayList<>();
+    final List<Bound<Provisioner<?>>> provisioners = new ArrayList<>();
+    FakeExtensions.ProfileRollback rollback = new FakeExtensions.ProfileRollback();
+    Rollback<?> rollbackExtension = rollback;
+    EngineConfig config = new EngineConfig(MIB, EngineConfig.Interrupted.RESUME);
+    SwitchAction action = SwitchAction.SWITCH;
+
+    EngineFixture(Path state, long capacity) {
+        this.state = state;
+        this.nix = new FakeNix(capacity);
+        lib1 = nix.pkg("lib-1", 10 * MIB);
+        app1 = nix.pkg("app-1", 20 * MIB, lib1);
+        sys1 = nix.system("1", app1, lib1);
+        lib2 = nix.pkg("lib-2", 12 * MIB);
+        app2 = nix.pkg("app-2", 22 * MIB, lib2);
+        sys2 = nix.system("2", app2, lib2);
+        rev1 = nix.revision(1, sys1);
+        rev2 = nix.revision(2, sys2);
+        nix.install(sys1);
+    }
+
+    EngineFixture strategy(UpgradeStrategy<?> strategy) {
+        strategies.add(new Bound<>(strategy, new NoSettings()));
+        return this;
+    }
+
+    EngineFixture reclaimer(Reclaimer<?> reclaimer) {
+        reclaimers.add(new Bound<>(reclaimer, new NoSettings()));
+        return this;
+    }
+
+    EngineFixture provisioner(String id) {
+        provisioners.add(new Bound<>(new FakeExtensions.Recorder(id, log, nix), new NoSettings()));
+        return this;
+    }
+
+    EngineSetup setup(CrashPoint crashPoint) {
+        Bound<StorageProbe<?>> probe = new Bound<>(new FakeExtensions.Probe(nix), new NoSettings());
+        Bound<Rollback<?>> chosenRollback = new Bound<>(rollbackExtension, new NoSettings());
+        Extensions extensions = new Extensions(probe, strategies, chosenRollback, reclaimers, provisioners);
+        CommandRunner noCommands = command -> {
+            throw new UnsupportedOperationException("engine tests run no commands: " + command.argv());
+        };
+        return new EngineSetup("test-host", state, action, config, nix, nix, noCommands, extensions, crashPoint,
+                Clock.systemUTC());
+    }
+
+    UpgradeEngine engine() {
+        return new UpgradeEngine(setup(CrashPoint.none()));
+    }
+
+    /** An engine whose process "crashes" right after the n-th journal write. */
+    UpgradeEngine crashingAfter(int write) {
+        return new UpgradeEngine(setup(CrashPoint.afterWrite(write, () -> {
+            nix.crash();
+            throw new FakeNix.SimulatedCrash();
+        })));
+    }
+}

@@ -1,0 +1,315 @@
+package dev.inchworm.runtime.nix;
+
+import dev.inchworm.api.nix.DryRun;
+import dev.inchworm.api.nix.Evaluation;
+import dev.inchworm.api.nix.GcResult;
+import dev.inchworm.api.nix.Generation;
+import dev.inchworm.api.nix.NixException;
+import dev.inchworm.api.nix.NixFailure;
+import dev.inchworm.api.nix.PathInfo;
+import dev.inchworm.api.nix.Revision;
+import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.api.nix.SwitchAction;
+import dev.inchworm.testkit.Activation;
+import dev.inchworm.testkit.PackageSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import static dev.inchworm.testkit.Package.MiB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every {@link NixCli} operation against real Nix 2.8 in a 64 MiB sandbox host. */
+class NixCliSandboxTest {
+
+    private SandboxNix sandbox;
+    private NixCli nix;
+    private Revision first;
+    private Evaluation installed;
+
+    @BeforeEach
+    void setUp() {
+        sandbox = new SandboxNix(64);
+        nix = sandbox.nix;
+        first = sandbox.scenario.commit("initial", pkgs -> PackageSet.typical());
+        installed = sandbox.host.install(sandbox.scenario, first);
+    }
+
+    @AfterEach
+    void tearDown() {
+        sandbox.close();
+    }
+
+    @Test
+    void versionAndNewCli() {
+        assertTrue(nix.version().atLeast(2, 8), nix.version().text());
+        assertTrue(nix.hasNewCli());
+    }
+
+    @Test
+    void realiseWithARootKeepsTheResultThroughGarbageCollection() throws IOException {
+        Revision next = sandbox.scenario.commit("bump htop", pkgs -> pkgs.bump("htop"));
+        Evaluation target = sandbox.source.evaluate(next);
+        Path root = sandbox.host.stateDir().resolve("roots/target");
+        Files.createDirectories(root.getParent());
+        List<String> progress = Collections.synchronizedList(new ArrayList<>());
+
+        List<StorePath> outputs = nix.realise(target.drv(), Optional.of(root), progress::add);
+        nix.collectGarbage(OptionalLong.empty());
+
+        assertEquals(List.of(target.toplevel()), outputs);
+        assertEquals(target.toplevel().path(), Files.readSymbolicLink(root).toString());
+        assertTrue(nix.isValid(target.toplevel()), "rooted result survived the collection");
+        assertTrue(progress.stream().anyMatch(line -> line.startsWith("building '") && line.contains("htop-3.3.1")),
+                progress.toString());
+        assertFalse(Files.exists(Path.of("result")), "no stray ./result");
+    }
+
+    @Test
+    void realiseWithoutARootLeavesTheResultToTheCollector() {
+        Revision next = sandbox.scenario.commit("bump htop", pkgs -> pkgs.bump("htop"));
+        StorePath htop = sandbox.instantiate(next, "pkgs.htop");
+
+        List<StorePath> outputs = nix.realise(htop, Optional.empty(), line -> { });
+        assertTrue(nix.isValid(outputs.get(0)));
+        nix.collectGarbage(OptionalLong.empty());
+
+        assertFalse(nix.isValid(outputs.get(0)), "nothing rooted it");
+        assertFalse(sandbox.host.exists(outputs.get(0)));
+    }
+
+    @Test
+    void dryRunListsWhatWouldBeBuiltUntilItIsBuilt() {
+        Revision next = sandbox.scenario.commit("bump zlib", pkgs -> pkgs.bump("zlib"));
+        Evaluation target = sandbox.source.evaluate(next);
+
+        DryRun before = nix.dryRun(target.drv());
+        nix.realise(target.drv(), Optional.empty(), line -> { });
+        DryRun after = nix.dryRun(target.drv());
+
+        Set<String> names = new HashSet<>();
+        before.toBuild().forEach(drv -> names.add(drv.name()));
+        assertTrue(names.containsAll(Set.of("zlib-1.3.2.drv", "curl-8.6.0.drv", "git-2.44.0.drv",
+                target.drv().name())), names.toString());
+        assertFalse(names.contains("htop-3.3.0.drv"), "htop does not depend on zlib");
+        assertTrue(before.toFetch().isEmpty(), "no substituters");
+        assertTrue(after.nothingToDo());
+    }
+
+    @Test
+    void sizesClosuresAndPathInfo() throws IOException {
+        StorePath toplevel = installed.toplevel();
+
+        List<StorePath> closure = nix.closure(toplevel, false);
+        List<PathInfo> infos = nix.pathInfo(closure);
+        long sum = infos.stream().mapToLong(PathInfo::narSize).sum();
+
+        assertTrue(closure.contains(toplevel));
+        assertTrue(closure.stream().anyMatch(p -> p.name().equals("firefox-123.0")), closure.toString());
+        assertEquals(closure.size(), infos.size());
+        assertEquals(sum, nix.closureSize(toplevel));
+        assertTrue(sum > 7 * MiB, "the typical set holds about 8 MiB at run time: " + sum);
+        PathInfo top = infos.stream().filter(i -> i.path().equals(toplevel)).findFirst().orElseThrow();
+        assertEquals(nix.narSize(toplevel), top.narSize());
+        assertEquals(Optional.of(installed.drv()), top.deriver());
+        StorePath firefox = closure.stream().filter(p -> p.name().equals("firefox-123.0")).findFirst().orElseThrow();
+        long firefoxNar = nix.narSize(firefox);
+        assertTrue(firefoxNar >= 2 * MiB && firefoxNar < 2 * MiB + 64 * 1024, "firefox NAR " + firefoxNar);
+    }
+
+    @Test
+    void closureOfADerivationTreeWithItsOutputs() {
+        List<StorePath> drvs = nix.closure(installed.drv(), false);
+        List<StorePath> withOutputs = nix.closure(installed.drv(), true);
+
+        assertTrue(drvs.stream().allMatch(p -> p.isDerivation() || !p.name().startsWith("firefox")),
+                "without outputs only derivations and sources");
+        assertTrue(drvs.stream().anyMatch(p -> p.name().equals("cmake-3.28.3.drv")), "build-time input in the tree");
+        assertTrue(withOutputs.contains(installed.toplevel()));
+        assertTrue(withOutputs.containsAll(drvs));
+        assertTrue(nix.closureSize(installed.drv()) > 0);
+    }
+
+    @Test
+    void pathInfoOfDerivationsAndOutputsTogetherLeavesInvalidPathsOut() {
+        StorePath invalid = new StorePath("/nix/store/00000000000000000000000000000000-missing");
+
+        List<PathInfo> infos = nix.pathInfo(List.of(installed.drv(), installed.toplevel(), invalid));
+
+        assertEquals(Set.of(installed.drv(), installed.toplevel()),
+                Set.copyOf(infos.stream().map(PathInfo::path).toList()));
+        PathInfo drv = infos.stream().filter(i -> i.path().equals(installed.drv())).findFirst().orElseThrow();
+        assertTrue(drv.references().stream().allMatch(p -> p.isDerivation() || p.name().endsWith(".sh")),
+                drv.references().toString());
+        assertFalse(nix.isValid(invalid));
+        NixException e = assertThrows(NixException.class, () -> nix.narSize(invalid));
+        assertTrue(e.failure().detail().contains("is not valid"), e.failure().detail());
+    }
+
+    @Test
+    void outputsByNameAndTheDerivationsBytes() throws IOException {
+        StorePath openssl = sandbox.instantiate(first, "pkgs.openssl");
+
+        Map<String, StorePath> outputs = nix.outputs(openssl);
+        String aterm = nix.readDerivation(openssl);
+
+        assertEquals(Set.of("out", "dev"), outputs.keySet());
+        assertEquals("openssl-3.0.13", outputs.get("out").name());
+        assertEquals("openssl-3.0.13-dev", outputs.get("dev").name());
+        assertEquals(Files.readString(sandbox.file(openssl), StandardCharsets.ISO_8859_1), aterm);
+        assertTrue(aterm.startsWith("Derive(["));
+    }
+
+    @Test
+    void addDerivationPutsItAtTheSamePathWithItsReferences() {
+        Revision next = sandbox.scenario.commit("bump curl", pkgs -> pkgs.bump("curl"));
+        StorePath curl = sandbox.instantiate(next, "pkgs.curl");
+        String aterm = nix.readDerivation(curl);
+        List<StorePath> inputs = DerivationSummary.parse(aterm).references();
+        assertFalse(inputs.isEmpty());
+        // remove the derivation (and the derivations above it), keep its inputs
+        List<String> doomed = new ArrayList<>(List.of("nix-store", "--delete"));
+        doomed.addAll(sandbox.host.run("nix-store", "--query", "--referrers-closure", curl.path()).requireOk().lines());
+        sandbox.host.run(doomed).requireOk();
+        assertFalse(nix.isValid(curl));
+
+        StorePath added = nix.addDerivation("curl-8.6.1", aterm);
+
+        assertEquals(curl, added);
+        assertTrue(nix.isValid(added));
+        assertEquals(aterm, nix.readDerivation(added));
+        List<String> references = sandbox.host.run("nix-store", "--query", "--references", added.path()).requireOk().lines();
+        assertEquals(Set.copyOf(inputs.stream().map(StorePath::path).toList()), Set.copyOf(references));
+        assertEquals(DerivationSummary.parse(aterm).outputs().get("out"), nix.outputs(added).get("out").path());
+    }
+
+    @Test
+    void addDerivationWithAWrongOutputPathIsRejectedByNix() {
+        StorePath htop = sandbox.instantiate(first, "pkgs.htop");
+        String aterm = nix.readDerivation(htop);
+        StorePath out = nix.outputs(htop).get("out");
+        String wrong = aterm.replace(out.hash(), "0".repeat(32));
+
+        NixException e = assertThrows(NixException.class, () -> nix.addDerivation("htop-3.3.0", wrong));
+
+        assertTrue(e.failure().detail().contains("incorrect output"), e.failure().detail());
+    }
+
+    @Test
+    void profileGenerationsSetSwitchAndDelete() {
+        List<Generation> initial = nix.generations();
+        assertEquals(1, initial.size());
+        assertEquals(new Generation(1, initial.get(0).created(), true, installed.toplevel()), initial.get(0));
+
+        Revision next = sandbox.scenario.commit("bump git", pkgs -> pkgs.bump("git"));
+        Evaluation target = sandbox.source.evaluate(next);
+        nix.realise(target.drv(), Optional.empty(), line -> { });
+        Generation second = nix.setSystem(target.toplevel());
+        assertEquals(2, second.number());
+        assertTrue(second.current());
+        assertEquals(target.toplevel(), second.toplevel());
+        assertEquals(target.toplevel(), sandbox.host.systemProfile().orElseThrow());
+
+        nix.switchGeneration(1);
+        assertEquals(1, nix.currentGeneration().orElseThrow().number());
+        assertEquals(installed.toplevel(), sandbox.host.systemProfile().orElseThrow());
+
+        nix.deleteGenerations(List.of(1, 2));
+        List<Generation> left = nix.generations();
+        assertEquals(List.of(1), left.stream().map(Generation::number).toList(), "the current one is never deleted");
+
+        NixException missing = assertThrows(NixException.class, () -> nix.switchGeneration(7));
+        assertTrue(missing.failure().detail().contains("does not exist"), missing.failure().detail());
+    }
+
+    @Test
+    void switchToConfigurationRunsTheToplevelsScript() {
+        nix.switchToConfiguration(installed.toplevel(), SwitchAction.TEST);
+        nix.switchToConfiguration(installed.toplevel(), SwitchAction.BOOT);
+        sandbox.host.failActivations(true);
+        NixException e = assertThrows(NixException.class,
+                () -> nix.switchToConfiguration(installed.toplevel(), SwitchAction.SWITCH));
+
+        assertEquals(List.of("switch", "test", "boot"),
+                sandbox.host.activations().stream().map(Activation::action).toList());
+        assertInstanceOf(NixFailure.Other.class, e.failure());
+    }
+
+    @Test
+    void liveSystemsAreTheBootedAndCurrentOnes() {
+        assertEquals(List.of(installed.toplevel()), nix.liveSystems());
+    }
+
+    @Test
+    void garbageCollectionKeepsWhatTheProfileRootsAndFreesTheRest() {
+        Revision next = sandbox.scenario.commit("bigger firefox", pkgs -> pkgs.bump("firefox", 3 * MiB));
+        Evaluation target = sandbox.source.evaluate(next);
+        nix.realise(target.drv(), Optional.empty(), line -> { });
+        nix.setSystem(target.toplevel());
+        sandbox.host.reboot();
+        nix.deleteGenerations(List.of(1));
+        StorePath oldFirefox = nix.closure(installed.toplevel(), false).stream()
+                .filter(p -> p.name().equals("firefox-123.0")).findFirst().orElseThrow();
+        List<StorePath> newClosure = nix.closure(target.toplevel(), false);
+
+        List<StorePath> dead = nix.deadPaths();
+        GcResult gc = nix.collectGarbage(OptionalLong.empty());
+
+        assertTrue(dead.contains(installed.toplevel()) && dead.contains(oldFirefox), dead.toString());
+        assertTrue(dead.stream().noneMatch(newClosure::contains), "nothing the profile roots is dead");
+        assertTrue(gc.pathsDeleted() >= 2, gc.toString());
+        assertTrue(gc.bytesFreed() >= 2 * MiB, "the old firefox alone is 2 MiB: " + gc);
+        assertFalse(sandbox.host.exists(oldFirefox));
+        assertFalse(sandbox.host.exists(installed.toplevel()));
+        for (StorePath kept : newClosure) {
+            assertTrue(nix.isValid(kept), kept + " was collected");
+        }
+        assertTrue(nix.deadPaths().stream().noneMatch(p -> !p.isDerivation() && !p.name().endsWith(".lock")),
+                "nothing but derivations left to collect");
+    }
+
+    @Test
+    void collectionStopsAfterMaxFreed() {
+        Revision next = sandbox.scenario.commit("new kernel", pkgs -> pkgs.bump("linux"));
+        sandbox.instantiate(next, "system");
+        int deadBefore = nix.deadPaths().size();
+
+        GcResult gc = nix.collectGarbage(OptionalLong.of(1));
+
+        assertTrue(gc.pathsDeleted() >= 1, gc.toString());
+        assertTrue(gc.pathsDeleted() < deadBefore, gc + " of " + deadBefore + " dead paths");
+        assertEquals(deadBefore - gc.pathsDeleted(), nix.deadPaths().size());
+    }
+
+    @Test
+    void verifyFindsAModifiedPath() throws IOException {
+        assertTrue(nix.verifyStore(true));
+        StorePath htop = nix.closure(installed.toplevel(), false).stream()
+                .filter(p -> p.name().equals("htop-3.3.0")).findFirst().orElseThrow();
+        Path data;
+        try (var files = Files.walk(sandbox.file(htop))) {
+            data = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+        }
+        Files.writeString(data, "tampered");
+
+        assertTrue(nix.verifyStore(false), "without --check-contents only existence is checked");
+        assertFalse(nix.verifyStore(true));
+    }
+}

@@ -1,0 +1,134 @@
+package dev.inchworm.runtime.nix;
+
+import dev.inchworm.api.host.Command;
+import dev.inchworm.api.nix.NixException;
+import dev.inchworm.api.nix.NixFailure;
+import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.api.nix.SwitchAction;
+import dev.inchworm.runtime.config.NixConfig;
+import dev.inchworm.runtime.exec.ProcessRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How NixCli puts commands together and reads what comes back, over a fake runner. */
+class NixCliTest {
+
+    private static final StorePath TOPLEVEL = new StorePath("/nix/store/rbf62mp8nkhfxc157k9m2kpqjmqgb035-app");
+    private static final NixConfig CONFIG = new NixConfig(Path.of("/nix/var/nix/profiles/system"),
+            Map.of("keep-build-log", "false", "cores", "1"), Map.of("NIX_REMOTE", "local"), List.of());
+
+    @TempDir
+    Path work;
+
+    @Test
+    void optionsFollowTheProgramAndTheEnvironmentIsAdded() {
+        RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok("3 store paths deleted, 1.00 MiB freed\n"));
+        NixCli nix = new NixCli(runner, CONFIG, work);
+
+        nix.collectGarbage(OptionalLong.of(4096));
+
+        Command gc = runner.commands.get(0);
+        assertEquals(List.of("nix-store", "--option", "cores", "1", "--option", "keep-build-log", "false",
+                "--gc", "--max-freed", "4096"), gc.argv());
+        assertEquals(Map.of("NIX_REMOTE", "local"), gc.environment());
+        assertTrue(gc.onHost());
+    }
+
+    @Test
+    void theNewCliGetsItsExperimentalFeature() {
+        RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(
+                "[{\"path\":\"" + TOPLEVEL + "\",\"narSize\":1,\"closureSize\":7,\"references\":[]}]"));
+        NixCli nix = new NixCli(runner, CONFIG, work);
+
+        assertEquals(7, nix.closureSize(TOPLEVEL));
+        assertEquals(List.of("nix", "--extra-experimental-features", "nix-command", "--option", "cores", "1",
+                "--option", "keep-build-log", "false", "path-info", "--json", "--closure-size", TOPLEVEL.path()),
+                runner.commands.get(0).argv());
+    }
+
+    @Test
+    void nixOlderThan28IsUnavailable() {
+        NixCli nix = new NixCli(new RecordingRunner(c -> RecordingRunner.Answer.ok("nix-env (Nix) 2.3.16\n")), CONFIG, work);
+
+        NixException e = assertThrows(NixException.class, nix::version);
+
+        assertInstanceOf(NixFailure.NixUnavailable.class, e.failure());
+        assertTrue(e.failure().detail().contains("2.3.16"), e.failure().detail());
+    }
+
+    @Test
+    void nixMissingOnTheHostIsUnavailable() {
+        // the prefix runs, the program it should start is not there: exit 127
+        ProcessRunner runner = new ProcessRunner(List.of("env", "PATH=/nonexistent"), System.getenv(), work, 4096, 10);
+        NixException viaPrefix = assertThrows(NixException.class, () -> new NixCli(runner, CONFIG, work).version());
+        // the prefix itself cannot start
+        ProcessRunner broken = new ProcessRunner(List.of("/nonexistent/nsenter"), System.getenv(), work, 4096, 10);
+        NixException direct = assertThrows(NixException.class, () -> new NixCli(broken, CONFIG, work).version());
+
+        assertInstanceOf(NixFailure.NixUnavailable.class, viaPrefix.failure());
+        assertInstanceOf(NixFailure.NixUnavailable.class, direct.failure());
+        assertEquals("/nonexistent/nsenter", direct.argv().get(0));
+    }
+
+    @Test
+    void switchSayingNoSpaceLeftFailsEvenWithExitCodeZero() {
+        RecordingRunner runner = new RecordingRunner(c -> new RecordingRunner.Answer(0, "",
+                List.of("installing bootloader", "cp: error writing '/boot/kernels/x': No space left on device")));
+        NixCli nix = new NixCli(runner, CONFIG, work);
+
+        NixException e = assertThrows(NixException.class, () -> nix.switchToConfiguration(TOPLEVEL, SwitchAction.BOOT));
+
+        assertInstanceOf(NixFailure.OutOfDisk.class, e.failure());
+        assertEquals(List.of(TOPLEVEL + "/bin/switch-to-configuration", "boot"), runner.commands.get(0).argv());
+    }
+
+    @Test
+    void realiseRootsTheResultOnlyWhenAsked() {
+        RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(
+                c.argv().contains("--outputs") ? TOPLEVEL + "\n" : ""));
+        NixCli nix = new NixCli(runner, new NixConfig(CONFIG.profile(), Map.of(), Map.of(), List.of()), work);
+        StorePath drv = new StorePath("/nix/store/a2s7rylazw3v1xajd1ldjwwn8wgdlba7-app.drv");
+
+        nix.realise(drv, Optional.of(Path.of("/var/lib/inchworm/roots/step-1")), line -> { });
+        nix.realise(drv, Optional.empty(), line -> { });
+
+        assertEquals(List.of("nix-store", "--realise", drv.path(), "--add-root", "/var/lib/inchworm/roots/step-1"),
+                runner.commands.get(0).argv());
+        assertEquals(List.of("nix-store", "--realise", drv.path()), runner.commands.get(2).argv());
+    }
+
+    @Test
+    void deletingGenerationsSparesTheCurrentOne() {
+        RecordingRunner runner = new RecordingRunner(c -> {
+            if (c.argv().contains("--list-generations")) {
+                return RecordingRunner.Answer.ok("   1   2026-11-25 17:55:08   \n   2   2026-11-25 17:55:09   (current)\n");
+            }
+            if (c.argv().get(0).equals("readlink")) {
+                return RecordingRunner.Answer.ok(TOPLEVEL + "\n" + TOPLEVEL + "\n");
+            }
+            return RecordingRunner.Answer.ok("");
+        });
+        NixCli nix = new NixCli(runner, new NixConfig(CONFIG.profile(), Map.of(), Map.of(), List.of()), work);
+
+        nix.deleteGenerations(List.of(2));
+        int before = runner.commands.size();
+        nix.deleteGenerations(List.of(1, 2));
+
+        assertEquals(before + 3, runner.commands.size(), "list, readlink, delete");
+        assertEquals(List.of("nix-env", "--profile", "/nix/var/nix/profiles/system", "--delete-generations", "1"),
+                runner.commands.get(runner.commands.size() - 1).argv());
+        assertEquals(List.of("readlink", "--", "/nix/var/nix/profiles/system-1-link", "/nix/var/nix/profiles/system-2-link"),
+                runner.commands.get(1).argv());
+    }
+}
