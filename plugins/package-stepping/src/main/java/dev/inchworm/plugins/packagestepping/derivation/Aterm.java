@@ -127,7 +127,13 @@ final class Aterm {
 
     private static void quoted(StringBuilder s, String value) {
         s.append('"');
-        for (int i = 0; i < value.length(); i++) {
+        int first = firstSpecial(value);
+        if (first < 0) {
+            s.append(value).append('"');
+            return;
+        }
+        s.append(value, 0, first);
+        for (int i = first; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '"' -> s.append("\\\"");
@@ -139,6 +145,16 @@ final class Aterm {
             }
         }
         s.append('"');
+    }
+
+    private static int firstSpecial(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     // --- parsing ------------------------------------------------------------------------------

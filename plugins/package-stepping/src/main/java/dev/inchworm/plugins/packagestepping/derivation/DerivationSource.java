@@ -43,7 +43,7 @@ public interface DerivationSource {
 
     /**
      * A source over ATerm texts, e.g. {@code p -> nix.isValid(p) ? Optional.of(nix.readDerivation(p))
-     * : Optional.empty()}. Each derivation is parsed once and kept.
+     * : Optional.empty()}. Each derivation is parsed once and kept (not thread-safe).
      */
     static DerivationSource ofAterms(Function<StorePath, Optional<String>> aterms) {
         Map<StorePath, Optional<Derivation>> parsed = new HashMap<>();

@@ -85,7 +85,8 @@ public record Units(List<Unit> all) {
         for (int i = common; i < oldLeft.size(); i++) {
             pairs.add(new StorePath[] {oldLeft.get(i), null});
         }
-        boolean unique = news.size() <= 1 && olds.size() <= 1;
+        // A name like "-1" has an empty name part: such units go by their full name.
+        boolean unique = news.size() <= 1 && olds.size() <= 1 && !name.isEmpty();
         Map<String, Integer> seen = new HashMap<>();
         List<Unit> units = new ArrayList<>();
         pairs.sort(Comparator.comparing((StorePath[] p) -> (p[1] != null ? p[1] : p[0]).path()));

@@ -139,6 +139,12 @@ class CutAndUnitsTest {
     }
 
     @Test
+    void nameWithoutNamePartGoesByItsFullName() {
+        Units units = Units.match(cut("-1.0"), cut("-0.9"));
+        assertEquals(Set.of("-1.0"), units.changed().keySet());
+    }
+
+    @Test
     void unitNeedsAnOldOrANewDerivation() {
         assertThrows(IllegalArgumentException.class, () -> new Unit("x", Optional.empty(), Optional.empty()));
         assertThrows(IllegalArgumentException.class, () -> new Units(List.of(
