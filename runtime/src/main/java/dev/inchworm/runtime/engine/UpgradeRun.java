@@ -527,7 +527,10 @@ final class UpgradeRun {
             deleteGeneration(previous.generation(), previous.toplevel(), keep);
         }
         deleteOutputRoots(run);
-        keepDerivation(step.drv(), gcRoot(run, step.number() + ".drv"));
+        if (run.target() == null || !step.toplevel().equals(run.target().toplevel())) {
+            // A retrace goes back through the steps before the host's present system, never the target.
+            keepDerivation(step.drv(), gcRoot(run, step.number() + ".drv"));
+        }
         collectGarbage("after step " + step.number());
         if (step.revision() != null) {
             installed.record(step.toplevel(), step.revision(), setup.clock().instant());
