@@ -38,6 +38,8 @@ class CrashIT {
                 String where = "killed after journal write " + n + " (" + engine + "): ";
                 if (!run.upgradeKilledAfterWrite(n)) {
                     assertTrue(n > 8, where + "the run ended before its 8th journal write");
+                    System.out.println("CrashIT " + engine + (failActivation ? " (failing activation)" : "")
+                            + ": killed at each of " + (n - 1) + " journal transitions");
                     return n - 1;
                 }
                 assertTrue(run.lockText().startsWith("pid="), where + "the killed run left its pid: " + run.lockText());

@@ -191,4 +191,45 @@ class UpgradeIT {
             assertEquals("", run.lockText());
         }
     }
+
+    @Test
+    void planDryRunAndStatusShowTheWayWithoutChangingTheHost() throws Exception {
+        try (SandboxRun run = new SandboxRun(64, tmp).routineUpdate()) {
+            Evaluation target = run.targetEvaluation();
+            String profile = run.profile.toString();
+            Dist.Result plan = run.inchworm(Map.of(), "plan", "--profile", profile, "--from", run.first.commit(), "--json");
+            assertEquals(0, plan.code(), plan.err());
+            JsonNode p = run.json(plan);
+            assertFalse(p.get("alreadyCurrent").asBoolean());
+            assertTrue(p.get("complete").asBoolean());
+            JsonNode step = p.get("steps").get(0);
+            assertEquals("full-rebuild", step.get("strategy").asText());
+            assertEquals(target.toplevel().path(), step.get("toplevel").asText());
+            assertTrue(step.get("toBuild").toString().contains(target.drv().path()), step.toString());
+            assertTrue(step.get("toBuild").toString().contains("firefox"), step.toString());
+            assertTrue(step.get("fits").asBoolean());
+            assertTrue(p.get("freeBytes").asLong() > 0);
+
+            Dist.Result dry = run.inchworm(Map.of(), "upgrade", "--profile", profile, "--from", run.first.commit(),
+                    "--dry-run");
+            assertEquals(0, dry.code(), dry.err());
+            assertTrue(dry.out().contains("step 1 (full-rebuild)") && dry.out().contains("reaches the target"), dry.out());
+
+            assertEquals(run.initial.toplevel(), run.profileToplevel(), "plan and dry run changed nothing");
+            assertEquals(List.of(1), run.generations());
+            assertFalse(Files.exists(run.stateDir().resolve("journal.json")), "no run was begun");
+
+            assertEquals(0, run.upgrade().code());
+            Dist.Result status = run.inchworm(Map.of(), "status", "--profile", profile, "--json");
+            assertEquals(0, status.code(), status.err());
+            JsonNode s = run.json(status);
+            assertEquals(target.toplevel().path(), s.get("current").get("toplevel").asText());
+            assertEquals(run.target.commit(), s.get("revision").asText());
+            assertEquals(1, s.get("initialGeneration").asInt());
+            assertEquals("upgraded", s.get("lastReport").get("result").asText());
+            assertFalse(s.has("unfinishedRun"));
+            Dist.Result text = run.inchworm(Map.of(), "status", "--profile", profile);
+            assertTrue(text.out().contains("last run") && text.out().contains("upgraded"), text.out());
+        }
+    }
 }
