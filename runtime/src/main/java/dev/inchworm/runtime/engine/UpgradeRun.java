@@ -686,7 +686,13 @@ final class UpgradeRun {
                 .anyMatch(g -> g.number() == number && g.toplevel().equals(toplevel) && !g.current());
         if (exists) {
             progress.note("deleting generation " + number);
-            nix.deleteGenerations(List.of(number));
+            try {
+                nix.deleteGenerations(List.of(number));
+            } catch (NixException e) {
+                // Pruning is housekeeping: a generation left behind costs space, not correctness.
+                LOG.warn("cannot delete generation {}: {}", number, e.getMessage());
+                progress.note("could not delete generation " + number + ": " + e.failure().detail());
+            }
         }
     }
 
