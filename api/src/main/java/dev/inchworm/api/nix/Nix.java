@@ -62,6 +62,23 @@ public interface Nix {
     String readDerivation(StorePath drv);
 
     /**
+     * The raw bytes of many {@code .drv} files at once, as ISO-8859-1 text, by path. Paths that
+     * are not in the store are left out. The default reads them one by one; an implementation
+     * that starts a process per read should override it with one command for many.
+     *
+     * @since 0.2
+     */
+    default java.util.Map<StorePath, String> readDerivations(Collection<StorePath> drvs) {
+        java.util.Map<StorePath, String> texts = new java.util.LinkedHashMap<>();
+        for (StorePath drv : drvs) {
+            if (isValid(drv)) {
+                texts.put(drv, readDerivation(drv));
+            }
+        }
+        return texts;
+    }
+
+    /**
      * Puts a derivation into the store ({@code nix derivation add} on Nix 2.15 and later, the
      * {@code builtins.toFile} route before) and returns its path. Nix checks the outputs.
      *

@@ -178,6 +178,22 @@ class NixCliSandboxTest {
     }
 
     @Test
+    void readDerivationsReadsAWholeClosureInOneCommandByteForByte() throws IOException {
+        List<StorePath> drvs = nix.closure(installed.drv(), false).stream().filter(StorePath::isDerivation).toList();
+        StorePath gone = new StorePath("/nix/store/00000000000000000000000000000000-gone.drv");
+        List<StorePath> asked = new ArrayList<>(drvs);
+        asked.add(gone);
+
+        Map<StorePath, String> texts = nix.readDerivations(asked);
+
+        assertTrue(drvs.size() > 10, drvs.toString());
+        assertEquals(Set.copyOf(drvs), texts.keySet());
+        for (StorePath drv : drvs) {
+            assertEquals(Files.readString(sandbox.file(drv), StandardCharsets.ISO_8859_1), texts.get(drv), drv.path());
+        }
+    }
+
+    @Test
     void addDerivationPutsItAtTheSamePathWithItsReferences() {
         Revision next = sandbox.scenario.commit("bump curl", pkgs -> pkgs.bump("curl"));
         StorePath curl = sandbox.instantiate(next, "pkgs.curl");
