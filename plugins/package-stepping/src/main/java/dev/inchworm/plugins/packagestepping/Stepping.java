@@ -272,7 +272,9 @@ final class Stepping {
                 .forEach(units::add);
         String what = units.isEmpty() ? "the aggregators" : units.stream().map(this::describe)
                 .collect(Collectors.joining(", "));
-        String description = (last ? "reach the target: " : "step " + 1 + " of " + batches.size() + ": ") + what;
+        long done = context.history().stream().filter(r -> r.outcome() == StepResult.Outcome.DONE).count();
+        String description = (last ? "reach the target: " : "step " + (done + 1) + " of about "
+                + (done + batches.size()) + ": ") + what;
         return Proposal.next(new Step(description, masked.toplevel(), toplevel, estimate, units, Optional.empty()));
     }
 

@@ -22,7 +22,7 @@ import java.util.Set;
  *
  * <p>Greedy, one pick at a time: units whose upgrade frees at least what it adds go first,
  * cheapest first; then the others, those that free the most first (the classic order for
- * tasks that borrow and return space). A step takes picks while its peak fits and its limits
+ * tasks that borrow and return space), the biggest first among equals. A step takes picks while its peak fits and its limits
  * allow, so small units batch up and a mass rebuild takes a handful of steps.
  */
 public final class StepPlanner {
@@ -139,6 +139,8 @@ public final class StepPlanner {
                 .comparing((Footprint u) -> score.get(u.key())[0] > score.get(u.key())[1])
                 .thenComparingLong(u -> score.get(u.key())[0] <= score.get(u.key())[1]
                         ? score.get(u.key())[0] : -score.get(u.key())[1])
+                // Among equals, the biggest first: its build-time transients come while the least is held.
+                .thenComparingLong(u -> -score.get(u.key())[0])
                 .thenComparing(Footprint::key));
         return candidates;
     }
