@@ -55,6 +55,18 @@ public interface Nix {
     /** NAR size, references and deriver of valid paths (invalid ones are left out). */
     List<PathInfo> pathInfo(Collection<StorePath> paths);
 
+    /**
+     * What the binary caches the host's Nix options configure ({@code substituters},
+     * {@code extra-substituters}) say about paths and their closures: NAR sizes and references
+     * from their narinfo files. Paths no cache holds are left out; without a configured cache
+     * the answer is empty (the default).
+     *
+     * @since 0.2
+     */
+    default List<PathInfo> cachedPathInfo(Collection<StorePath> paths) {
+        return List.of();
+    }
+
     /** The outputs of a derivation by name ({@code out}, {@code dev}, ...), built or not. */
     java.util.Map<String, StorePath> outputs(StorePath drv);
 

@@ -115,7 +115,7 @@ final class Stepping {
         PluginState state = context.state();
         measurePending(state, masking, source, current);
         double growth = growth(state, settings.growthFactor());
-        StoreFootprints footprints = new StoreFootprints(masking, source, current, Map.of(),
+        StoreFootprints footprints = new StoreFootprints(masking, source, current, cached(nix, masking, source),
                 pinned(nix, toplevel, context.history().stream().noneMatch(r -> r.outcome() == StepResult.Outcome.DONE)),
                 growth);
         long free = context.storage().store().freeBytes() - context.reserveBytes();
@@ -127,6 +127,21 @@ final class Stepping {
         Schedule schedule = new StepPlanner(footprints.itemBytes(), free, settings.batchBytes(), maxUnits)
                 .plan(footprints.footprints());
         return new Stepping(context, nix, source, masking, current, footprints, schedule, free);
+    }
+
+    /** What the configured binary caches know of the new units' outputs and their closures. */
+    private static Map<StorePath, PathInfo> cached(Nix nix, Masking masking, StoreDerivations source) {
+        List<StorePath> outputs = new ArrayList<>();
+        for (Unit unit : masking.units().all()) {
+            if (unit.change() == Unit.Change.CHANGED || unit.change() == Unit.Change.ADDED) {
+                outputs.addAll(source.outputs(unit.newDrv().orElseThrow()).values());
+            }
+        }
+        Map<StorePath, PathInfo> cached = new HashMap<>();
+        if (!outputs.isEmpty()) {
+            nix.cachedPathInfo(outputs).forEach(i -> cached.put(i.path(), i));
+        }
+        return cached;
     }
 
     /**

@@ -62,9 +62,14 @@ final class StepLoop {
     private final Map<String, String> notes = new HashMap<>();
 
     StepLoop(SandboxHost host) {
+        this(host, Map.of());
+    }
+
+    /** A loop whose Nix commands get these options (e.g. {@code substituters}). */
+    StepLoop(SandboxHost host, Map<String, String> options) {
         this.host = host;
         Map<String, String> environment = new HashMap<>(host.nixEnvironment());
-        NixConfig config = new NixConfig(Path.of(SandboxHost.SYSTEM_PROFILE), Map.of(), environment, host.prefix());
+        NixConfig config = new NixConfig(Path.of(SandboxHost.SYSTEM_PROFILE), options, environment, host.prefix());
         this.runner = ProcessRunner.forHost(config, host.stateDir());
         this.nix = new NixCli(runner, config, host.stateDir().resolve("nix"), ZoneId.systemDefault(),
                 List.of(host.stateDir().resolve("booted-system"), host.stateDir().resolve("current-system")));

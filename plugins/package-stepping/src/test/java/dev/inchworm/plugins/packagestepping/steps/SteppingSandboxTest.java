@@ -194,4 +194,25 @@ class SteppingSandboxTest {
         assertEquals(dev.inchworm.api.strategy.StepResult.Outcome.FAILED,
                 outcome.steps().get(outcome.steps().size() - 1).outcome());
     }
+
+    @Test
+    void aBinaryCacheGivesTheNewSizesExactly() throws Exception {
+        Revision first = scenario.commit("initial", pkgs -> PackageSet.typical());
+        Revision next = scenario.commit("bump firefox", pkgs -> pkgs.bump("firefox", 3 * MiB));
+        Evaluation target = prepare(first, next);
+        Path cache = host.workDir().resolve("binary-cache");
+        host.realise(target.drv()).requireOk();
+        host.run("nix", "copy", "--to", "file://" + cache, target.toplevel().path()).requireOk();
+        dev.inchworm.api.nix.StorePath firefox = loop.nix.closure(target.toplevel(), false).stream()
+                .filter(p -> p.name().equals("firefox-123.1")).findFirst().orElseThrow();
+        long firefoxBytes = loop.nix.narSize(firefox);
+        loop.nix.collectGarbage(OptionalLong.empty());
+        StepLoop cached = new StepLoop(host, java.util.Map.of("substituters", "file://" + cache));
+
+        StepLoop.Outcome outcome = cached.upgrade(target, PackageSteppingStrategy.Settings.defaults(), 0);
+
+        assertTrue(outcome.reached(), outcome.passReason());
+        assertEquals(firefoxBytes, outcome.steps().get(0).step().estimatedBytes(), "the narinfo's NAR size");
+        assertEquals(target.toplevel(), host.systemProfile().orElseThrow());
+    }
 }
