@@ -78,9 +78,8 @@ class TemplatePluginIT {
         Dist.Result r = Dist.run(tmp, "plugins", "--profile", profile.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         var doc = new ObjectMapper().readTree(r.out());
-        assertEquals(2, doc.get("plugins").size(), r.out());
-        var oldFiles = doc.get("plugins").get(1);
-        assertEquals("old-files", oldFiles.get("id").asText());
+        var oldFiles = CliIT.plugin(doc, "old-files");
+        assertEquals(pluginsDir.toString(), oldFiles.get("path").asText().replace("/old-files.jar", ""));
         assertEquals("Reclaimer", oldFiles.get("extensions").get(0).get("point").asText());
         assertEquals("[\"folder\",\"glob\",\"olderThanDays\"]", oldFiles.get("extensions").get(0).get("settings").toString());
     }
