@@ -5,6 +5,8 @@ import dev.inchworm.api.strategy.Proposal;
 import dev.inchworm.api.strategy.Step;
 import dev.inchworm.api.strategy.StrategyContext;
 import dev.inchworm.api.strategy.UpgradeStrategy;
+import dev.inchworm.api.strategy.UnitChange;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -99,6 +101,16 @@ public final class PackageSteppingStrategy implements UpgradeStrategy<PackageSte
             return Stepping.analyse(context).next();
         } catch (Stepping.Refused e) {
             return Proposal.pass(e.getMessage());
+        }
+    }
+
+    /** {@inheritDoc} Reads the store only: no derivation is added. */
+    @Override
+    public List<UnitChange> units(StrategyContext<Settings> context) {
+        try {
+            return Stepping.analyse(context).changes();
+        } catch (Stepping.Refused e) {
+            return List.of();
         }
     }
 

@@ -8,6 +8,7 @@ import dev.inchworm.api.strategy.Proposal;
 import dev.inchworm.api.strategy.Step;
 import dev.inchworm.api.strategy.StepResult;
 import dev.inchworm.api.strategy.StrategyContext;
+import dev.inchworm.api.strategy.UnitChange;
 import dev.inchworm.plugins.packagestepping.derivation.Derivation;
 import dev.inchworm.plugins.packagestepping.derivation.StoreDerivations;
 import dev.inchworm.plugins.packagestepping.masking.MaskedSystem;
@@ -291,6 +292,22 @@ final class Stepping {
         String description = (last ? "reach the target: " : "step " + (done + 1) + " of about "
                 + (done + batches.size()) + ": ") + what;
         return Proposal.next(new Step(description, masked.toplevel(), toplevel, estimate, units, Optional.empty()));
+    }
+
+    /** The changing units with their sizes, for plans. */
+    List<UnitChange> changes() {
+        List<UnitChange> changes = new ArrayList<>();
+        footprints.sizes().forEach((key, size) -> {
+            Unit unit = masking.units().get(key).orElseThrow();
+            UnitChange.Change change = switch (unit.change()) {
+                case ADDED -> UnitChange.Change.ADDED;
+                case REMOVED -> UnitChange.Change.REMOVED;
+                default -> UnitChange.Change.CHANGED;
+            };
+            changes.add(new UnitChange(unit.name(), unit.oldVersion().orElse(""), unit.newVersion().orElse(""),
+                    size.oldBytes(), size.newBytes(), change));
+        });
+        return changes;
     }
 
     private String describe(String key) {

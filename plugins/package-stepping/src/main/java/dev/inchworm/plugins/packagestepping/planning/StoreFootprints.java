@@ -33,7 +33,10 @@ import java.util.Set;
  */
 public final class StoreFootprints {
 
-    /** The sizes of one unit, for people. */
+    /**
+     * The sizes of one unit, for people: its old closure and its new one (estimated unless
+     * from a cache), each without what the unchanged units share.
+     */
     public record UnitSize(long oldBytes, long newBytes, boolean newFromCache) {
     }
 
@@ -56,7 +59,8 @@ public final class StoreFootprints {
         cache.forEach((path, info) -> itemBytes.putIfAbsent(path.path(), info.narSize()));
         Map<String, PathInfo> counterparts = counterparts(current.values());
         Set<String> base = new HashSet<>();
-        pinned.forEach(p -> base.add(p.path()));
+        Set<String> pinnedItems = new HashSet<>();
+        pinned.forEach(p -> pinnedItems.add(p.path()));
         for (Unit unit : masking.units().unchanged().values()) {
             base.addAll(closure(validOutputs(source, unit.oldDrv().orElseThrow(), current), current));
         }
@@ -70,6 +74,8 @@ public final class StoreFootprints {
             Set<String> oldItems = new HashSet<>();
             unit.oldDrv().ifPresent(drv -> oldItems.addAll(closure(validOutputs(source, drv, current), current)));
             oldItems.removeAll(base);
+            long oldBytes = bytes(oldItems);
+            oldItems.removeAll(pinnedItems);
             Set<String> newItems = new HashSet<>();
             boolean fromCache = false;
             if (unit.newDrv().isPresent()) {
@@ -84,8 +90,10 @@ public final class StoreFootprints {
                 }
             }
             newItems.removeAll(base);
+            long newBytes = bytes(newItems);
+            newItems.removeAll(pinnedItems);
             footprints.put(unit.key(), new Footprint(unit.key(), oldItems, newItems, forced.contains(unit.key())));
-            sizes.put(unit.key(), new UnitSize(bytes(oldItems), bytes(newItems), fromCache));
+            sizes.put(unit.key(), new UnitSize(oldBytes, newBytes, fromCache));
         }
     }
 

@@ -87,6 +87,13 @@ final class StepLoop {
         }
     }
 
+    /** What the strategy tells a plan about the units, from the current system. */
+    List<dev.inchworm.api.strategy.UnitChange> units(Evaluation target, PackageSteppingStrategy.Settings settings) {
+        Generation current = nix.currentGeneration().orElseThrow();
+        return new PackageSteppingStrategy().units(new Context(settings, new SystemState(current, current.toplevel(),
+                Optional.empty(), Optional.empty()), target, List.of(), 0));
+    }
+
     Outcome upgrade(Evaluation target, PackageSteppingStrategy.Settings settings, long reserveBytes) {
         PackageSteppingStrategy strategy = new PackageSteppingStrategy();
         Generation initial = nix.currentGeneration().orElseThrow();

@@ -209,8 +209,15 @@ class SteppingSandboxTest {
         loop.nix.collectGarbage(OptionalLong.empty());
         StepLoop cached = new StepLoop(host, java.util.Map.of("substituters", "file://" + cache));
 
+        java.util.List<dev.inchworm.api.strategy.UnitChange> units = cached.units(target,
+                PackageSteppingStrategy.Settings.defaults());
         StepLoop.Outcome outcome = cached.upgrade(target, PackageSteppingStrategy.Settings.defaults(), 0);
 
+        assertEquals(1, units.size(), units.toString());
+        assertEquals(dev.inchworm.api.strategy.UnitChange.Change.CHANGED, units.get(0).change());
+        assertEquals("firefox 123.0 -> 123.1 new " + firefoxBytes, units.get(0).name() + " " + units.get(0).oldVersion()
+                + " -> " + units.get(0).newVersion() + " new " + units.get(0).estimatedNewBytes());
+        assertTrue(units.get(0).oldBytes() > 2 * MiB && units.get(0).oldBytes() < 3 * MiB, units.toString());
         assertTrue(outcome.reached(), outcome.passReason());
         assertEquals(firefoxBytes, outcome.steps().get(0).step().estimatedBytes(), "the narinfo's NAR size");
         assertEquals(target.toplevel(), host.systemProfile().orElseThrow());
