@@ -222,4 +222,76 @@ class SteppingSandboxTest {
         assertEquals(firefoxBytes, outcome.steps().get(0).step().estimatedBytes(), "the narinfo's NAR size");
         assertEquals(target.toplevel(), host.systemProfile().orElseThrow());
     }
+
+    /** The appliance closure at 1/40: 41 packages under glibc, about 15 MiB, sources half as big. */
+    private static PackageSet appliance() {
+        return PackageSet.fromClosure(PackageSet.applianceClosure(), 40, 40);
+    }
+
+    /** The system packages of a set by size, biggest first (glibc, the kernel and base-files aside). */
+    private static java.util.List<Package> bySize(PackageSet set) {
+        return set.packages().stream().filter(p -> p.sourceSize() > 0)
+                .sorted(java.util.Comparator.comparingLong(Package::size).reversed()).toList();
+    }
+
+    /**
+     * Free bytes between what stepping one unit at a time needs (every new output, plus the
+     * biggest source) and what a plain rebuild needs (every new output and every source).
+     */
+    private static long between(java.util.List<Package> rebuilt) {
+        long outputs = rebuilt.stream().mapToLong(Package::size).sum();
+        long sources = rebuilt.stream().mapToLong(Package::sourceSize).sum();
+        long biggest = rebuilt.stream().mapToLong(Package::sourceSize).max().orElse(0);
+        return outputs + biggest + (sources - biggest) / 2;
+    }
+
+    @Test
+    void aRoutineUpdateOfARealClosureStepsWhereThePlainRebuildRunsOutOfDisk() throws Exception {
+        PackageSet initial = appliance();
+        java.util.List<Package> candidates = bySize(initial);
+        java.util.List<Package> bumped = new java.util.ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            if (i < 2 || i % 6 == 5) {
+                bumped.add(candidates.get(i));
+            }
+        }
+        Revision first = scenario.commit("initial", pkgs -> initial);
+        // shaped like a channel bump on a server: the kernel, the two biggest packages a little
+        // bigger, every sixth one a point release
+        Revision next = scenario.commit("routine update", pkgs -> {
+            PackageSet set = pkgs.bump(PackageSet.KERNEL);
+            for (Package p : bumped) {
+                set = set.bump(p.name(), p.size() + p.size() / 20);
+            }
+            return set;
+        });
+        Evaluation target = prepare(first, next);
+        host.leaveFree(between(bumped) + initial.get(PackageSet.KERNEL).size() + MiB);
+
+        NixFailure plain = loop.plainRebuild(target).orElseThrow(() -> new AssertionError("the plain rebuild fit"));
+        StepLoop.Outcome outcome = loop.upgrade(target, PackageSteppingStrategy.Settings.defaults(), 0);
+
+        assertInstanceOf(NixFailure.OutOfDisk.class, plain);
+        assertTrue(outcome.reached(), outcome.passReason() + " " + outcome.steps());
+        assertEquals(target.toplevel(), host.systemProfile().orElseThrow());
+        assertTrue(outcome.peakUsedBytes() <= host.sizeBytes());
+    }
+
+    @Test
+    void aMassRebuildOfARealClosureStepsWhereThePlainRebuildRunsOutOfDisk() throws Exception {
+        PackageSet initial = appliance();
+        Revision first = scenario.commit("initial", pkgs -> initial);
+        Revision next = scenario.commit("glibc update", pkgs -> pkgs.bump("glibc"));
+        Evaluation target = prepare(first, next);
+        java.util.List<Package> rebuilt = bySize(initial);
+        host.leaveFree(between(rebuilt) + initial.get("glibc").size() + initial.get("base-files").size() + MiB);
+
+        NixFailure plain = loop.plainRebuild(target).orElseThrow(() -> new AssertionError("the plain rebuild fit"));
+        StepLoop.Outcome outcome = loop.upgrade(target, PackageSteppingStrategy.Settings.defaults(), 0);
+
+        assertInstanceOf(NixFailure.OutOfDisk.class, plain);
+        assertTrue(outcome.reached(), outcome.passReason() + " " + outcome.steps());
+        assertEquals(target.toplevel(), host.systemProfile().orElseThrow());
+        assertTrue(outcome.done() <= 12, "a handful of steps: " + outcome.done());
+    }
 }
