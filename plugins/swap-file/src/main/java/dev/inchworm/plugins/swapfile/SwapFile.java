@@ -178,7 +178,8 @@ public final class SwapFile implements Provisioner<SwapFile.Settings> {
     }
 
     private static boolean exists(ProvisionContext<Settings> context, String path) {
-        CommandResult test = run(context, QUICK, "test", "-e", path);
+        // a dangling symlink is not "missing": fallocate would write through it
+        CommandResult test = run(context, QUICK, "test", "-e", path, "-o", "-L", path);
         if (test.exitCode() > 1 || test.timedOut()) {
             check(test, "test");
         }

@@ -130,6 +130,12 @@ class SwapFileTest {
 
             assertTrue(e.getMessage().contains(path + " already exists and swap-file did not create it"), e.getMessage());
             assertEquals("precious", host.run("cat", path).requireOk().text());
+
+            String link = host.swapDir().orElseThrow().resolve("link").toString();
+            host.run("ln", "-s", host.swapDir().orElseThrow().resolve("nowhere").toString(), link).requireOk();
+            var linked = OnHost.context(host, settings(link, "8MiB"));
+            assertThrows(IllegalStateException.class, () -> swapFile.acquire(linked), "a dangling symlink is not ours either");
+            assertFalse(host.run("test", "-e", host.swapDir().orElseThrow().resolve("nowhere").toString()).ok());
         }
     }
 
