@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,10 +26,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code swap-file} and {@code journald-trim} through {@code inchworm upgrade}: the assembled CLI
+ * {@code swap-file}, {@code journald-trim} and {@code stop-services} (against a systemctl
+ * stand-in) through {@code inchworm upgrade}: the assembled CLI
  * on a loop-ext4 sandbox host whose swap folder and journal folder share the small disk with the
- * store. The swap file is on whenever a step builds and gone when the run is over: after an
- * upgrade, after a failed one, and after a crash at any journal write followed by a second run.
+ * store. The swap file is on and the services stopped whenever a step builds, and both are
+ * undone when the run is over: after an upgrade, after a failed one, and after a crash at any
+ * journal write followed by a second run.
  */
 class ProvisionersIT {
 
@@ -54,7 +57,48 @@ class ProvisionersIT {
         return profile.reclaimers("gc")
                 .addReclaimer("journald-trim", Map.of("directory", run.host.journalDir().orElseThrow().toString(),
                         "keep", "1MiB"))
-                .addProvisioner("swap-file", Map.of("path", swapPath(run), "size", "8MiB", "keepFree", "1MiB"));
+                .addProvisioner("swap-file", Map.of("path", swapPath(run), "size", "8MiB", "keepFree", "1MiB"))
+                .addProvisioner("stop-services", Map.of("units", List.of("nginx", "grafana"),
+                        "systemctl", systemctl(run).toString()));
+    }
+
+    /**
+     * A systemctl stand-in (no systemd as PID 1 here): units are marker files in
+     * {@code WORK/units}, nginx and grafana running at first; every call is appended to {@code WORK/units/calls}.
+     */
+    static Path systemctl(SandboxRun run) {
+        Path dir = run.work.resolve("units");
+        Path program = dir.resolve("systemctl");
+        try {
+            if (!Files.exists(program)) {
+                Files.createDirectories(dir.resolve("active"));
+                Files.writeString(dir.resolve("active/nginx.service"), "");
+                Files.writeString(dir.resolve("active/grafana.service"), "");
+                Files.writeString(program, """
+                        #!/bin/sh
+                        dir='%s'
+                        echo "$*" >> "$dir/calls"
+                        case "$1" in
+                          is-active) if [ -e "$dir/active/$2" ]; then echo active; exit 0; fi; echo inactive; exit 3 ;;
+                          stop) rm -f "$dir/active/$2" ;;
+                          start) touch "$dir/active/$2" ;;
+                          *) exit 1 ;;
+                        esac
+                        """.formatted(dir));
+                Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return program;
+    }
+
+    static boolean running(SandboxRun run, String unit) {
+        return Files.exists(run.work.resolve("units/active").resolve(unit));
+    }
+
+    static void assertServicesBack(SandboxRun run, String where) {
+        assertTrue(running(run, "nginx.service") && running(run, "grafana.service"), where + "the services run again");
     }
 
     static List<String> swaps(SandboxRun run) {
@@ -104,6 +148,10 @@ class ProvisionersIT {
                 archivedFiles.forEach(f -> assertFalse(run.host.run("test", "-e", f).ok(), f + " deleted"));
                 assertTrue(run.host.run("test", "-e", active).ok(), "the active file stays");
                 assertSwapGone(run, "");
+                assertServicesBack(run, "");
+                assertEquals(List.of("is-active nginx.service", "stop nginx.service", "is-active grafana.service",
+                        "stop grafana.service", "start grafana.service", "start nginx.service"),
+                        Files.readAllLines(run.work.resolve("units/calls")));
             } finally {
                 swapOff(run);
             }
@@ -119,6 +167,7 @@ class ProvisionersIT {
                 assertEquals(3, r.code(), r.out() + r.err());
                 assertEquals("rolled-back", run.json(r).get("result").asText());
                 assertSwapGone(run, "");
+                assertServicesBack(run, "");
             } finally {
                 swapOff(run);
             }
@@ -145,8 +194,14 @@ class ProvisionersIT {
                         assertTrue(!on || noted, where + "a swap file is on that the journal does not note: " + journal);
                         boolean stepBuilding = StreamSupport.stream(journal.get("steps").spliterator(), false)
                                 .anyMatch(s -> s.get("phase").asText().equals("BUILDING"));
+                        boolean stopped = !running(run, "nginx.service") || !running(run, "grafana.service");
+                        JsonNode stoppedNote = journal.at("/notes/provisioner:stop-services/stopped");
+                        assertTrue(!stopped || !stoppedNote.isMissingNode(),
+                                where + "a service is stopped that the journal does not note: " + journal);
                         if (stepBuilding) {
                             assertTrue(on, where + "a step builds without the swap file: " + swaps(run));
+                            assertFalse(running(run, "nginx.service") || running(run, "grafana.service"),
+                                    where + "a step builds with the services still running");
                             sawBuilding[0]++;
                         }
                     });
@@ -161,6 +216,7 @@ class ProvisionersIT {
 
                     assertTrue(next.code() == 0 || next.code() == 3, where + next.out() + next.err());
                     assertSwapGone(run, where);
+                    assertServicesBack(run, where);
                     assertEquals("", run.lockText(), where + "the lock is free");
                 } finally {
                     swapOff(run);
