@@ -62,6 +62,112 @@ public final class PackageSet {
                         .buildsWith("cmake"));
     }
 
+    /** The real appliance closure bundled with the kit (306 paths, 610 MiB by {@code du}). */
+    public static final String APPLIANCE_CLOSURE = "closures/oyster-green-nixos-25.05-appliance-closure-du.tsv";
+
+    /**
+     * A package set shaped like a real system closure, scaled down: the closure's
+     * {@code glibc} becomes the library {@code glibc} under every package, {@code linux} the
+     * kernel, the {@code units - 1} biggest other paths system packages (each built from a
+     * fixed-output source of half its size, as real builds fetch sources), and the rest one
+     * package {@code base-files} of their summed size. Sizes are divided by {@code divisor}
+     * (at least 4 KiB each); names are made valid package names (unique).
+     *
+     * @param tsv     the closure listing: {@code du_bytes, du_human, hash, name, pname, version}
+     *                rows, tab-separated, {@code #} comments and a header line
+     * @param divisor how much smaller the set is than the closure
+     * @param units   how many system packages to make, {@code base-files} included
+     */
+    public static PackageSet fromClosure(List<String> tsv, int divisor, int units) {
+        if (divisor < 1 || units < 1) {
+            throw new IllegalArgumentException("divisor and units must be at least 1");
+        }
+        record Row(long bytes, String pname, String version) { }
+        List<Row> rows = new java.util.ArrayList<>();
+        for (String line : tsv) {
+            String[] cells = line.split("\t", -1);
+            if (line.startsWith("#") || cells.length < 6 || !cells[0].matches("\\d+")) {
+                continue;
+            }
+            rows.add(new Row(Long.parseLong(cells[0]), cells[4], cells[5]));
+        }
+        rows.sort(java.util.Comparator.comparingLong(Row::bytes).reversed());
+        PackageSet set = empty();
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        Row glibc = rows.stream().filter(r -> r.pname().equals("glibc")).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the closure has no glibc"));
+        set = set.add(Package.of("glibc", packageVersion(glibc.version()), scaled(glibc.bytes(), divisor)).library());
+        taken.add("glibc");
+        rows.remove(glibc);
+        Row kernel = rows.stream().filter(r -> r.pname().equals(KERNEL)).findFirst().orElse(null);
+        rows.remove(kernel);
+        if (kernel != null) {
+            set = set.add(Package.of(KERNEL, packageVersion(kernel.version()), scaled(kernel.bytes(), divisor)).library());
+            taken.add(KERNEL);
+        }
+        long rest = 0;
+        int made = 0;
+        for (Row row : rows) {
+            if (made < units - 1) {
+                String name = packageName(row.pname(), taken);
+                long size = scaled(row.bytes(), divisor);
+                set = set.add(Package.of(name, packageVersion(row.version()), size).dependsOn("glibc")
+                        .withSource(Math.max(4 * Package.KiB, size / 2)));
+                taken.add(name);
+                made++;
+            } else {
+                rest += row.bytes();
+            }
+        }
+        if (rest > 0) {
+            set = set.add(Package.of(packageName("base-files", taken), "1.0", scaled(rest, divisor)).dependsOn("glibc"));
+        }
+        return set;
+    }
+
+    /** The bundled appliance closure's lines. */
+    public static List<String> applianceClosure() {
+        try (var in = PackageSet.class.getResourceAsStream(APPLIANCE_CLOSURE)) {
+            if (in == null) {
+                throw new IllegalStateException("the test kit lacks its resource " + APPLIANCE_CLOSURE);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long scaled(long bytes, int divisor) {
+        return Math.max(4 * Package.KiB, bytes / divisor);
+    }
+
+    private static String packageName(String pname, java.util.Set<String> taken) {
+        StringBuilder name = new StringBuilder();
+        for (String word : pname.toLowerCase(java.util.Locale.ROOT).split("[^a-z0-9]+")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            if (name.length() > 0) {
+                name.append('-');
+            }
+            name.append(Character.isLetter(word.charAt(0)) ? word : "v" + word);
+        }
+        String base = name.length() == 0 ? "package" : name.toString();
+        String unique = base;
+        for (int i = 2; taken.contains(unique); i++) {
+            unique = base + "-n" + i;
+        }
+        return unique;
+    }
+
+    private static String packageVersion(String version) {
+        if (version.isEmpty()) {
+            return "1.0";
+        }
+        String cleaned = version.toLowerCase(java.util.Locale.ROOT).replaceAll("[^0-9a-z.]+", ".");
+        return cleaned.matches("[0-9][0-9a-z.]*") ? cleaned : "0." + cleaned.replaceAll("^[^0-9a-z]+", "") + "0";
+    }
+
     /** The packages, in the order they were added. */
     public List<Package> packages() {
         return List.copyOf(packages.values());

@@ -74,4 +74,20 @@ class PackageSetTest {
         assertTrue(broken.get("curl").broken());
         assertEquals(PackageSet.typical(), broken.repair("curl"));
     }
+
+    @Test
+    void aRealClosureScaledDownKeepsItsTotalAndShape() {
+        java.util.List<String> closure = PackageSet.applianceClosure();
+        long total = closure.stream().filter(l -> l.matches("\\d+\t.*")).mapToLong(l -> Long.parseLong(l.split("\t")[0])).sum();
+
+        PackageSet set = PackageSet.fromClosure(closure, 40, 40);
+
+        assertEquals(42, set.packages().size(), "glibc, the kernel, 39 packages and base-files");
+        assertTrue(set.get("glibc").size() > 0 && set.kernel().isPresent());
+        long scaled = set.packages().stream().mapToLong(Package::size).sum();
+        assertTrue(Math.abs(scaled - total / 40) < 40 * 4 * Package.KiB, scaled + " vs " + total / 40);
+        assertTrue(set.packages().stream().filter(p -> !p.name().equals("glibc") && !p.name().equals(PackageSet.KERNEL))
+                .allMatch(p -> p.dependencies().contains("glibc")));
+        assertEquals(set.packages().size(), set.packages().stream().map(Package::name).distinct().count());
+    }
 }

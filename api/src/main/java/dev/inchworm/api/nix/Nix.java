@@ -55,11 +55,40 @@ public interface Nix {
     /** NAR size, references and deriver of valid paths (invalid ones are left out). */
     List<PathInfo> pathInfo(Collection<StorePath> paths);
 
+    /**
+     * What the binary caches the host's Nix options configure ({@code substituters},
+     * {@code extra-substituters}) say about paths and their closures: NAR sizes and references
+     * from their narinfo files. Paths no cache holds are left out; without a configured cache
+     * the answer is empty (the default).
+     *
+     * @since 0.2
+     */
+    default List<PathInfo> cachedPathInfo(Collection<StorePath> paths) {
+        return List.of();
+    }
+
     /** The outputs of a derivation by name ({@code out}, {@code dev}, ...), built or not. */
     java.util.Map<String, StorePath> outputs(StorePath drv);
 
     /** The raw bytes of a {@code .drv} file, as ISO-8859-1 text (ATerm). */
     String readDerivation(StorePath drv);
+
+    /**
+     * The raw bytes of many {@code .drv} files at once, as ISO-8859-1 text, by path. Paths that
+     * are not in the store are left out. The default reads them one by one; an implementation
+     * that starts a process per read should override it with one command for many.
+     *
+     * @since 0.2
+     */
+    default java.util.Map<StorePath, String> readDerivations(Collection<StorePath> drvs) {
+        java.util.Map<StorePath, String> texts = new java.util.LinkedHashMap<>();
+        for (StorePath drv : drvs) {
+            if (isValid(drv)) {
+                texts.put(drv, readDerivation(drv));
+            }
+        }
+        return texts;
+    }
 
     /**
      * Puts a derivation into the store ({@code nix derivation add} on Nix 2.15 and later, the

@@ -22,4 +22,16 @@ public interface UpgradeStrategy<S extends Record> extends Pluggable<S> {
      * smaller step instead (split it), or pass.
      */
     Proposal afterFailure(StrategyContext<S> context, Step failed, NixFailure failure);
+
+    /**
+     * The units (packages) the upgrade from {@code context.current()} to the target changes,
+     * for {@code inchworm plan}; empty when the strategy does not work by units (the default).
+     * Must not change the host.
+     *
+     * @since 0.2
+     */
+    @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
+    default java.util.List<UnitChange> units(StrategyContext<S> context) {
+        return java.util.List.of();
+    }
 }

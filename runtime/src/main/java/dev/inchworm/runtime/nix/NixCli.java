@@ -60,6 +60,14 @@ public final class NixCli implements Nix {
 
     // nix path-info takes paths as arguments: a few hundred at a time keeps argv short.
     private static final int PATHS_PER_CALL = 200;
+    // Derivations read in bulk: arguments up to this many characters per sh (ARG_MAX is 2 MiB or more).
+    private static final int ARGUMENT_CHARS_PER_CALL = 100_000;
+    private static final String READ_DERIVATIONS =
+            "for f; do if [ -f \"$f\" ]; then base64 -w 0 \"$f\" || exit 1; fi; echo; done";
+    // Asks a cache about each path alone ("$@" is the nix command, the paths come in the
+    // environment): Nix fails a whole query on one miss; a miss prints [].
+    private static final String CACHE_QUERY =
+            "for p in $INCHWORM_PATHS; do \"$@\" \"$p\" 2>/dev/null || printf '[]'; echo; done";
     private static final Pattern DERIVATION_NAME = Pattern.compile("[A-Za-z0-9+\\-._?=]+");
     // What nix-store --verify prints about an inconsistency (Nix 2.8 and later).
     private static final List<String> VERIFY_COMPLAINTS = List.of("was modified!", "disappeared",
@@ -233,6 +241,54 @@ public final class NixCli implements Nix {
         return infos;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code nix path-info --json -r --store URL PATH} for each path and cache, in one
+     * {@code sh} per chunk: Nix fails a whole query when one path is missing from the cache,
+     * so each path is asked alone and a miss prints {@code []}. Local caches ({@code file://})
+     * and remote ones alike; a cache that cannot be reached counts as holding nothing.
+     */
+    @Override
+    public List<PathInfo> cachedPathInfo(Collection<StorePath> paths) {
+        List<String> caches = substituters();
+        List<StorePath> asked = paths.stream().distinct().toList();
+        Map<StorePath, PathInfo> found = new LinkedHashMap<>();
+        for (String cache : caches) {
+            List<StorePath> missing = asked.stream().filter(p -> !found.containsKey(p)).toList();
+            for (int from = 0; from < missing.size(); from += PATHS_PER_CALL) {
+                List<String> argv = new ArrayList<>(List.of("sh", "-c", CACHE_QUERY, "sh"));
+                argv.addAll(nix.modern(false, List.of("path-info", "--json", "-r", "--store", cache)).argv());
+                String chunk = missing.subList(from, Math.min(missing.size(), from + PATHS_PER_CALL)).stream()
+                        .map(StorePath::path).collect(java.util.stream.Collectors.joining(" "));
+                Command command = nix.plain(argv);
+                Map<String, String> environment = new java.util.HashMap<>(command.environment());
+                environment.put("INCHWORM_PATHS", chunk);
+                CommandResult result = nix.run(command.withEnvironment(environment));
+                for (String line : NixCommands.fullStdout(result).lines().toList()) {
+                    if (line.startsWith("[") || line.startsWith("{")) {
+                        NixOutput.pathInfo(line).forEach(info -> found.putIfAbsent(info.path(), info));
+                    }
+                }
+            }
+        }
+        return List.copyOf(found.values());
+    }
+
+    /** The binary caches the profile's options name, in order. */
+    List<String> substituters() {
+        List<String> caches = new ArrayList<>();
+        for (String option : List.of("substituters", "extra-substituters")) {
+            String value = nix.config().options().getOrDefault(option, "");
+            for (String url : value.strip().split("\\s+")) {
+                if (!url.isEmpty() && !caches.contains(url)) {
+                    caches.add(url);
+                }
+            }
+        }
+        return caches;
+    }
+
     /** {@inheritDoc} Read from the {@code .drv} itself; floating content-addressed outputs are left out. */
     @Override
     public Map<String, StorePath> outputs(StorePath drv) {
@@ -258,6 +314,44 @@ public final class NixCli implements Nix {
         CommandResult result = nix.run(nix.plain(List.of("base64", "-w", "0", drv.path())));
         byte[] bytes = Base64.getMimeDecoder().decode(NixCommands.fullStdout(result));
         return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code sh} per chunk of paths: a constant script that prints each file as one
+     * base64 line, or an empty line for a path that is not there, with the paths as its
+     * arguments (chunked to stay far below the kernel's argument limit).
+     */
+    @Override
+    public Map<StorePath, String> readDerivations(Collection<StorePath> drvs) {
+        List<StorePath> paths = drvs.stream().distinct().toList();
+        paths.forEach(NixCli::requireDerivation);
+        Map<StorePath, String> texts = new LinkedHashMap<>();
+        int from = 0;
+        while (from < paths.size()) {
+            List<String> argv = new ArrayList<>(List.of("sh", "-c", READ_DERIVATIONS, "sh"));
+            int chars = 0;
+            int to = from;
+            while (to < paths.size() && (to == from || chars + paths.get(to).path().length() < ARGUMENT_CHARS_PER_CALL)) {
+                chars += paths.get(to).path().length() + 1;
+                argv.add(paths.get(to).path());
+                to++;
+            }
+            List<String> lines = NixCommands.fullStdout(nix.run(nix.plain(argv))).lines().toList();
+            if (lines.size() != to - from) {
+                throw new IllegalStateException("reading " + (to - from) + " derivations gave " + lines.size()
+                        + " lines, starting at " + paths.get(from));
+            }
+            for (int i = from; i < to; i++) {
+                String line = lines.get(i - from).strip();
+                if (!line.isEmpty()) {
+                    texts.put(paths.get(i), new String(Base64.getDecoder().decode(line), StandardCharsets.ISO_8859_1));
+                }
+            }
+            from = to;
+        }
+        return texts;
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.Revision;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.SwitchAction;
+import dev.inchworm.runtime.config.NixConfig;
 import dev.inchworm.testkit.Activation;
 import dev.inchworm.testkit.PackageSet;
 import org.junit.jupiter.api.AfterEach;
@@ -175,6 +176,42 @@ class NixCliSandboxTest {
         assertEquals("openssl-3.0.13-dev", outputs.get("dev").name());
         assertEquals(Files.readString(sandbox.file(openssl), StandardCharsets.ISO_8859_1), aterm);
         assertTrue(aterm.startsWith("Derive(["));
+    }
+
+    @Test
+    void readDerivationsReadsAWholeClosureInOneCommandByteForByte() throws IOException {
+        List<StorePath> drvs = nix.closure(installed.drv(), false).stream().filter(StorePath::isDerivation).toList();
+        StorePath gone = new StorePath("/nix/store/00000000000000000000000000000000-gone.drv");
+        List<StorePath> asked = new ArrayList<>(drvs);
+        asked.add(gone);
+
+        Map<StorePath, String> texts = nix.readDerivations(asked);
+
+        assertTrue(drvs.size() > 10, drvs.toString());
+        assertEquals(Set.copyOf(drvs), texts.keySet());
+        for (StorePath drv : drvs) {
+            assertEquals(Files.readString(sandbox.file(drv), StandardCharsets.ISO_8859_1), texts.get(drv), drv.path());
+        }
+    }
+
+    @Test
+    void cachedPathInfoAsksTheConfiguredBinaryCacheAndLeavesOutWhatItLacks() throws IOException {
+        Path cache = sandbox.host.workDir().resolve("binary-cache");
+        StorePath git = nix.closure(installed.toplevel(), false).stream()
+                .filter(p -> p.name().startsWith("git-")).findFirst().orElseThrow();
+        sandbox.host.run("nix", "copy", "--to", "file://" + cache, git.path()).requireOk();
+        NixConfig withCache = new NixConfig(sandbox.config.profile(), Map.of("substituters", "file://" + cache),
+                sandbox.config.environment(), sandbox.config.prefix());
+        NixCli cached = new NixCli(sandbox.runner, withCache, sandbox.host.stateDir().resolve("nix2"));
+        StorePath missing = new StorePath("/nix/store/00000000000000000000000000000000-missing");
+
+        List<PathInfo> infos = cached.cachedPathInfo(List.of(git, missing));
+
+        Set<StorePath> expected = new HashSet<>(nix.closure(git, false));
+        assertEquals(expected, Set.copyOf(infos.stream().map(PathInfo::path).toList()));
+        PathInfo gitInfo = infos.stream().filter(i -> i.path().equals(git)).findFirst().orElseThrow();
+        assertEquals(nix.narSize(git), gitInfo.narSize());
+        assertEquals(List.of(), nix.cachedPathInfo(List.of(git)), "no cache configured: nothing");
     }
 
     @Test

@@ -156,4 +156,65 @@ class NixCliTest {
         assertEquals(List.of("readlink", "--", "/nix/var/nix/profiles/system-1-link", "/nix/var/nix/profiles/system-2-link"),
                 runner.commands.get(1).argv());
     }
+
+    @Test
+    void manyDerivationsAreReadWithOneConstantScriptAndTheirPathsAsArguments() {
+        StorePath a = new StorePath("/nix/store/rbf62mp8nkhfxc157k9m2kpqjmqgb035-a.drv");
+        StorePath gone = new StorePath("/nix/store/0bf62mp8nkhfxc157k9m2kpqjmqgb035-gone.drv");
+        StorePath b = new StorePath("/nix/store/1bf62mp8nkhfxc157k9m2kpqjmqgb035-b.drv");
+        String aText = "Derive([(\"out\",\"\\xe9\",\"\",\"\")])\u00e9";
+        String encoded = java.util.Base64.getEncoder().encodeToString(aText.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(encoded + "\n\n"
+                + java.util.Base64.getEncoder().encodeToString("B".getBytes()) + "\n"));
+        NixCli nix = new NixCli(runner, CONFIG, work);
+
+        Map<StorePath, String> texts = nix.readDerivations(List.of(a, gone, b, a));
+
+        assertEquals(1, runner.commands.size());
+        List<String> argv = runner.commands.get(0).argv();
+        assertEquals(List.of("sh", "-c"), argv.subList(0, 2));
+        assertEquals(List.of("sh", a.path(), gone.path(), b.path()), argv.subList(3, argv.size()));
+        assertEquals(Map.of(a, aText, b, "B"), texts);
+    }
+
+    @Test
+    void thousandsOfDerivationsAreReadInChunksBelowTheArgumentLimit() {
+        List<StorePath> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            many.add(new StorePath("/nix/store/" + String.format("%032d", i).replace('e', 'f') + "-package-number-" + i + ".drv"));
+        }
+        RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(
+                "QQ==\n".repeat(c.argv().size() - 4)));
+        NixCli nix = new NixCli(runner, CONFIG, work);
+
+        Map<StorePath, String> texts = nix.readDerivations(many);
+
+        assertEquals(3000, texts.size());
+        assertTrue(runner.commands.size() > 1 && runner.commands.size() < 10, runner.commands.size() + " calls");
+        runner.commands.forEach(c -> assertTrue(String.join(" ", c.argv()).length() < 110_000));
+    }
+
+    @Test
+    void cachedPathInfoAsksEachConfiguredCacheWithThePathsInTheEnvironment() {
+        NixConfig withCaches = new NixConfig(CONFIG.profile(), Map.of("substituters", "file:///srv/cache  https://cache.example",
+                "extra-substituters", "https://cache.example https://more.example"), CONFIG.environment(), List.of());
+        StorePath known = TOPLEVEL;
+        RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(
+                c.argv().contains("file:///srv/cache") ? "[{\"path\":\"" + known + "\",\"narSize\":42,\"references\":[]}]\n[]\n"
+                        : "[]\n"));
+        NixCli nix = new NixCli(runner, withCaches, work);
+        StorePath other = new StorePath("/nix/store/0bf62mp8nkhfxc157k9m2kpqjmqgb035-other");
+
+        List<dev.inchworm.api.nix.PathInfo> infos = nix.cachedPathInfo(List.of(known, other));
+
+        assertEquals(List.of("file:///srv/cache", "https://cache.example", "https://more.example"), nix.substituters());
+        assertEquals(1, infos.size());
+        assertEquals(42, infos.get(0).narSize());
+        Command first = runner.commands.get(0);
+        assertEquals(known + " " + other, first.environment().get("INCHWORM_PATHS"));
+        assertEquals("local", first.environment().get("NIX_REMOTE"));
+        assertTrue(String.join(" ", first.argv()).contains("path-info --json -r --store file:///srv/cache"), first.argv().toString());
+        assertEquals(other.path(), runner.commands.get(1).environment().get("INCHWORM_PATHS"), "the next cache gets only what is missing");
+        assertEquals(3, runner.commands.size());
+    }
 }

@@ -1,0 +1,197 @@
+package dev.inchworm.plugins.packagestepping.planning;
+
+import dev.inchworm.api.nix.PathInfo;
+import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.plugins.packagestepping.derivation.Derivation;
+import dev.inchworm.plugins.packagestepping.derivation.DerivationSource;
+import dev.inchworm.plugins.packagestepping.masking.DrvName;
+import dev.inchworm.plugins.packagestepping.masking.Masking;
+import dev.inchworm.plugins.packagestepping.masking.Unit;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The footprints of an upgrade's units, from the store's facts about the current system and,
+ * when a binary cache holds the target's outputs, the cache's.
+ *
+ * <p>Old items: the runtime closure of a unit's old outputs in the current system, without
+ * what the unchanged units hold (that stays whatever the plan). New items: the runtime closure
+ * of its new outputs as a binary cache's narinfo gives it (exact); otherwise an estimate from
+ * its new derivation closure: every output there that the store does not hold, and whose
+ * counterpart (same name without version, same output) the current system has, is an item of
+ * the counterpart's size times the growth factor. An output shared by several units' closures
+ * (a rebuilt library) is one item, counted once. Outputs without a counterpart (build-time
+ * only tools, new packages) are not counted: they are transient or unknown.
+ */
+public final class StoreFootprints {
+
+    /**
+     * The sizes of one unit, for people: its old closure and its new one (estimated unless
+     * from a cache), each without what the unchanged units share.
+     */
+    public record UnitSize(long oldBytes, long newBytes, boolean newFromCache) {
+    }
+
+    private final Map<String, Footprint> footprints = new LinkedHashMap<>();
+    private final Map<String, Long> itemBytes = new HashMap<>();
+    private final Map<String, UnitSize> sizes = new LinkedHashMap<>();
+
+    /**
+     * @param masking   the upgrade's cut and units
+     * @param source    where derivations are read (the target's closure must be readable)
+     * @param current   the store's facts about every path of the current system's closure
+     * @param cache     a binary cache's facts about the target's new paths (may be empty)
+     * @param pinned    paths that stay whatever the plan: the closures of the booted system and
+     *                  of the generations kept for a rollback
+     * @param growth    the factor from an old output's size to its rebuilt counterpart's
+     */
+    public StoreFootprints(Masking masking, DerivationSource source, Map<StorePath, PathInfo> current,
+                           Map<StorePath, PathInfo> cache, Set<StorePath> pinned, double growth) {
+        current.forEach((path, info) -> itemBytes.put(path.path(), info.narSize()));
+        cache.forEach((path, info) -> itemBytes.putIfAbsent(path.path(), info.narSize()));
+        Map<String, PathInfo> counterparts = counterparts(current.values());
+        Set<String> base = new HashSet<>();
+        Set<String> pinnedItems = new HashSet<>();
+        pinned.forEach(p -> pinnedItems.add(p.path()));
+        for (Unit unit : masking.units().unchanged().values()) {
+            base.addAll(closure(validOutputs(source, unit.oldDrv().orElseThrow(), current), current));
+        }
+        Set<String> forced = new HashSet<>(masking.unmaskable().keySet());
+        forced.addAll(masking.units().added().keySet());
+        forced.addAll(masking.units().removed().keySet());
+        for (Unit unit : masking.units().all()) {
+            if (unit.change() == Unit.Change.UNCHANGED) {
+                continue;
+            }
+            Set<String> oldItems = new HashSet<>();
+            unit.oldDrv().ifPresent(drv -> oldItems.addAll(closure(validOutputs(source, drv, current), current)));
+            oldItems.removeAll(base);
+            long oldBytes = bytes(oldItems);
+            oldItems.removeAll(pinnedItems);
+            Set<String> newItems = new HashSet<>();
+            boolean fromCache = false;
+            if (unit.newDrv().isPresent()) {
+                Collection<StorePath> outputs = source.outputs(unit.newDrv().get()).values();
+                if (!outputs.isEmpty() && cache.keySet().containsAll(outputs)) {
+                    Map<StorePath, PathInfo> both = new HashMap<>(current);
+                    both.putAll(cache);
+                    newItems.addAll(closure(outputs, both));
+                    fromCache = true;
+                } else {
+                    newItems.addAll(estimate(unit.newDrv().get(), source, current, counterparts, growth));
+                }
+            }
+            newItems.removeAll(base);
+            long newBytes = bytes(newItems);
+            newItems.removeAll(pinnedItems);
+            footprints.put(unit.key(), new Footprint(unit.key(), oldItems, newItems, forced.contains(unit.key())));
+            sizes.put(unit.key(), new UnitSize(oldBytes, newBytes, fromCache));
+        }
+    }
+
+    /** The footprints of the units that change (added, removed and changed ones). */
+    public List<Footprint> footprints() {
+        return List.copyOf(footprints.values());
+    }
+
+    /** The size of every item the footprints name. */
+    public Map<String, Long> itemBytes() {
+        return Map.copyOf(itemBytes);
+    }
+
+    /** Old and new bytes of each changing unit, by key. */
+    public Map<String, UnitSize> sizes() {
+        return sizes;
+    }
+
+    private Set<String> estimate(StorePath drv, DerivationSource source, Map<StorePath, PathInfo> current,
+                                 Map<String, PathInfo> counterparts, double growth) {
+        Set<String> items = new HashSet<>();
+        Set<StorePath> seen = new HashSet<>();
+        Deque<StorePath> queue = new ArrayDeque<>(List.of(drv));
+        while (!queue.isEmpty()) {
+            StorePath path = queue.poll();
+            if (!seen.add(path)) {
+                continue;
+            }
+            Optional<Derivation> read = source.read(path);
+            if (read.isEmpty()) {
+                continue;
+            }
+            Derivation d = read.get();
+            queue.addAll(d.inputDrvs().keySet());
+            if (d.isFixedOutput()) {
+                continue; // a source: fetched for the build and collected after; its size is unknown
+            }
+            String name = DrvName.parse(d.name()).name();
+            d.outputPaths().forEach((output, out) -> {
+                if (current.containsKey(out)) {
+                    items.add(out.path());
+                } else {
+                    PathInfo counterpart = counterparts.get(name + "!" + output);
+                    if (counterpart != null) {
+                        items.add(out.path());
+                        itemBytes.putIfAbsent(out.path(), Math.round(counterpart.narSize() * growth));
+                    }
+                }
+            });
+        }
+        return items;
+    }
+
+    /** Old paths by name without version and output name, e.g. {@code openssl!dev}. */
+    private static Map<String, PathInfo> counterparts(Collection<PathInfo> infos) {
+        Map<String, PathInfo> byName = new HashMap<>();
+        for (PathInfo info : infos) {
+            String key;
+            Optional<StorePath> deriver = info.deriver().filter(StorePath::isDerivation);
+            String pathName = info.path().name();
+            if (deriver.isPresent() && (pathName.equals(Derivation.nameOf(deriver.get()))
+                    || pathName.startsWith(Derivation.nameOf(deriver.get()) + "-"))) {
+                String drvName = Derivation.nameOf(deriver.get());
+                String output = pathName.equals(drvName) ? "out" : pathName.substring(drvName.length() + 1);
+                key = DrvName.parse(drvName).name() + "!" + output;
+            } else {
+                key = DrvName.parse(pathName).name() + "!out";
+            }
+            byName.merge(key, info, (a, b) -> a.narSize() >= b.narSize() ? a : b);
+        }
+        return byName;
+    }
+
+    private static List<StorePath> validOutputs(DerivationSource source, StorePath drv, Map<StorePath, PathInfo> current) {
+        try {
+            return source.outputs(drv).values().stream().filter(current::containsKey).toList();
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
+    }
+
+    private static Set<String> closure(Collection<StorePath> roots, Map<StorePath, PathInfo> infos) {
+        Set<String> seen = new HashSet<>();
+        Deque<StorePath> queue = new ArrayDeque<>(roots);
+        while (!queue.isEmpty()) {
+            StorePath path = queue.poll();
+            if (!seen.add(path.path())) {
+                continue;
+            }
+            PathInfo info = infos.get(path);
+            if (info != null) {
+                queue.addAll(info.references());
+            }
+        }
+        return seen;
+    }
+
+    private long bytes(Set<String> items) {
+        return items.stream().mapToLong(i -> itemBytes.getOrDefault(i, 0L)).sum();
+    }
+}
