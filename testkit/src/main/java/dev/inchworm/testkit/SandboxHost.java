@@ -428,6 +428,16 @@ public final class SandboxHost implements AutoCloseable {
         }
     }
 
+    /** From now on, only this toplevel's {@code switch-to-configuration} fails (exit 1); others work. */
+    public void failActivationOf(StorePath toplevel) {
+        Path flag = stateDir.resolve("switch-fail");
+        try {
+            Files.writeString(flag, toplevel.path() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + flag, e);
+        }
+    }
+
     /** The system last activated by {@code switch} or {@code test} ({@code STATE/current-system}). */
     public Optional<StorePath> currentSystem() {
         return readLink(stateDir.resolve("current-system"));

@@ -1,6 +1,10 @@
 package dev.inchworm.runtime.cli;
 
 import dev.inchworm.runtime.config.ProfileException;
+import dev.inchworm.runtime.engine.RunRefused;
+import dev.inchworm.runtime.journal.JournalException;
+import dev.inchworm.runtime.journal.JournalWriteException;
+import dev.inchworm.runtime.journal.LockHeldException;
 import dev.inchworm.runtime.plugin.PluginException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -20,7 +24,18 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
     @Override
     public int getExitCode(Throwable failure) {
         if (failure instanceof ProfileException || failure instanceof PluginException
-                || failure instanceof CommandLine.ParameterException) {
+                || failure instanceof CommandLine.ParameterException || failure instanceof RunRefused) {
+            return ExitCode.USAGE.code();
+        }
+        if (failure instanceof LockHeldException) {
+            return ExitCode.LOCKED.code();
+        }
+        if (failure instanceof JournalWriteException) {
+            // Mid-run: the host may be between systems; the next run resumes from the journal.
+            return ExitCode.NOT_RESTORED.code();
+        }
+        if (failure instanceof JournalException) {
+            // An unreadable or corrupt journal: nothing was done; the admin inspects the file.
             return ExitCode.USAGE.code();
         }
         return ExitCode.INTERNAL_ERROR.code();

@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "inchworm", mixinStandardHelpOptions = true, versionProvider = InchwormCommand.Version.class,
         description = "Upgrades NixOS hosts too small for a plain nixos-rebuild, in steps that fit on the disk.",
-        subcommands = {PluginsCommand.class, ConfigCommand.class, ProbeCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {PluginsCommand.class, ConfigCommand.class, ProbeCommand.class, UpgradeCommand.class,
+                PlanCommand.class, StatusCommand.class, RollbackCommand.class, CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = 2, exitCodeOnExecutionException = 1,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -50,6 +50,7 @@ public final class UpgradeEngine {
      */
     public RunReport rollBack(Progress progress) {
         try (HostLock lock = HostLock.acquire(setup.stateDir())) {
+            lock.takenOverFrom().ifPresent(h -> progress.note("took over the stale lock of " + h + ", which is gone"));
             Journal journal = Journal.open(setup.stateDir(), setup.crashPoint());
             RunRecord last = journal.run().orElseThrow(() -> new RunRefused(
                     "nothing to roll back: no run is recorded in " + journal.path()));

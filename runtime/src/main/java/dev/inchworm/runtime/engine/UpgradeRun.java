@@ -19,6 +19,7 @@ import dev.inchworm.api.strategy.Step;
 import dev.inchworm.api.strategy.StepResult;
 import dev.inchworm.api.strategy.SystemState;
 import dev.inchworm.api.strategy.UpgradeStrategy;
+import dev.inchworm.runtime.config.ByteSize;
 import dev.inchworm.runtime.config.EngineConfig;
 import dev.inchworm.runtime.journal.InitialSystem;
 import dev.inchworm.runtime.journal.InstalledRevisions;
@@ -35,6 +36,7 @@ import dev.inchworm.runtime.journal.StepPhase;
 import dev.inchworm.runtime.journal.StepRecord;
 import dev.inchworm.runtime.journal.StrategyPass;
 import dev.inchworm.runtime.journal.Target;
+import dev.inchworm.runtime.nix.NixCli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,9 +66,11 @@ import org.slf4j.LoggerFactory;
  */
 final class UpgradeRun {
 
+    /** The GC root keeping the last run's initial system's derivation, for a later rollback. */
+    static final String BEFORE_LAST_RUN = "before-last-run.drv";
     /** A run that keeps proposing steps past this is stopped: no real upgrade needs so many. */
     static final int MAX_STEPS = 500;
-    private static final Duration SAMPLE_EVERY = Duration.ofMillis(100);
+    private static final Duration SAMPLE_EVERY = Duration.ofMillis(200);
     private static final Logger LOG = LoggerFactory.getLogger("inchworm.engine");
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
@@ -178,6 +182,10 @@ final class UpgradeRun {
             }
             if (journal.current().phase() == RunPhase.RUNNING) {
                 try {
+                    RunRecord run = journal.current();
+                    if (run.initial().drv() != null) {
+                        keepDerivation(run.initial().drv(), initialDrvRoot(run));
+                    }
                     advance();
                 } catch (RunFailed failed) {
                     journal.update(r -> r.withFailure(failed.failure).withPhase(RunPhase.ROLLING_BACK));
@@ -366,14 +374,18 @@ final class UpgradeRun {
             StepRecord step = failed.get();
             String which = "step " + step.number() + " (" + step.description() + ")";
             if (step.failure().kind().equals(StepFailure.OUT_OF_DISK)) {
-                long needed = step.estimatedBytes() + setup.config().reserveBytes();
-                String need = step.estimatedBytes() > 0
-                        ? "it needs about " + Bytes.show(needed) + " (estimate " + Bytes.show(step.estimatedBytes())
-                        + " + reserve " + Bytes.show(setup.config().reserveBytes()) + ")"
-                        : "it needs more than was free (no estimate)";
-                return new RunFailure("out of disk in " + which + ": " + need + ", " + Bytes.show(step.freeBytesBefore())
-                        + " were free; no strategy could take smaller steps (" + passes + ")",
-                        step.estimatedBytes() > 0 ? needed : null, step.freeBytesBefore());
+                long reserve = setup.config().reserveBytes();
+                long estimated = step.estimatedBytes() + reserve;
+                long free = step.freeBytesBefore();
+                // It ran out of disk: whatever the estimate said, it needed more than was free.
+                long needed = Math.max(estimated, free + 1);
+                String need = estimated > free
+                        ? "it needs about " + ByteSize.format(estimated) + " (estimate " + ByteSize.format(step.estimatedBytes())
+                        + " + reserve " + ByteSize.format(reserve) + ") but " + ByteSize.format(free) + " were free"
+                        : "it needs more than the " + ByteSize.format(free) + " that were free (the strategy estimated "
+                        + ByteSize.format(step.estimatedBytes()) + " + reserve " + ByteSize.format(reserve) + ")";
+                return new RunFailure("out of disk in " + which + ": " + need
+                        + "; no strategy could take smaller steps (" + passes + ")", needed, free);
             }
             return RunFailure.of(which + " failed: " + step.failure() + "; no strategy could go on (" + passes + ")");
         }
@@ -408,7 +420,7 @@ final class UpgradeRun {
                 break;
             }
             long wanted = need - free;
-            progress.stage("reclaiming " + Bytes.show(wanted) + " with " + reclaimer.id());
+            progress.stage("reclaiming " + ByteSize.format(wanted) + " with " + reclaimer.id());
             ReclaimNote note;
             try {
                 Reclaimed freed = calls.reclaim(reclaimer, protectedGenerations(journal.current()), wanted);
@@ -423,8 +435,8 @@ final class UpgradeRun {
             free = measure().store().freeBytes();
         }
         if (free < need) {
-            progress.note("step " + step.number() + " may not fit: it needs about " + Bytes.show(need) + ", "
-                    + Bytes.show(free) + " are free; trying all the same");
+            progress.note("step " + step.number() + " may not fit: it needs about " + ByteSize.format(need) + ", "
+                    + ByteSize.format(free) + " are free; trying all the same");
         }
         long freeBefore = free;
         journal.update(r -> r.withLastStep(s -> s.withMeasurements(s.peakStoreBytes(), freeBefore,
@@ -442,8 +454,11 @@ final class UpgradeRun {
             sampler.close();
             // The failed outputs go first: on a full disk even the journal needs the room.
             deleteQuietly(root);
-            collectGarbage("after the failed build");
             NixFailure failure = e.failure();
+            if (failure instanceof NixFailure.OutOfDisk full && full.storeFull()) {
+                recoverFullStore();
+            }
+            collectGarbage("after the failed build");
             StepResult.Outcome outcome = failure instanceof NixFailure.OutOfDisk
                     ? StepResult.Outcome.OUT_OF_DISK : StepResult.Outcome.FAILED;
             long peak = Math.max(step.peakStoreBytes(), sampler.peakUsedBytes());
@@ -511,7 +526,11 @@ final class UpgradeRun {
             keep.add(step.generation());
             deleteGeneration(previous.generation(), previous.toplevel(), keep);
         }
-        deleteRoots(run);
+        deleteOutputRoots(run);
+        if (run.target() == null || !step.toplevel().equals(run.target().toplevel())) {
+            // A retrace goes back through the steps before the host's present system, never the target.
+            keepDerivation(step.drv(), gcRoot(run, step.number() + ".drv"));
+        }
         collectGarbage("after step " + step.number());
         if (step.revision() != null) {
             installed.record(step.toplevel(), step.revision(), setup.clock().instant());
@@ -528,6 +547,10 @@ final class UpgradeRun {
         progress.stage("at the target " + run.target().toplevel().name());
         if (!run.doneSteps().isEmpty()) {
             deleteGeneration(run.initial().generation(), run.initial().toplevel(), liveGenerations());
+        }
+        if (run.initial().drv() != null && !run.doneSteps().isEmpty()) {
+            // Kept past the run, so 'inchworm rollback' can still rebuild the system it replaced.
+            keepDerivation(run.initial().drv(), setup.stateDir().resolve("gcroots").resolve(BEFORE_LAST_RUN));
         }
         deleteRoots(run);
         collectGarbage("at the target");
@@ -663,29 +686,80 @@ final class UpgradeRun {
                 .anyMatch(g -> g.number() == number && g.toplevel().equals(toplevel) && !g.current());
         if (exists) {
             progress.note("deleting generation " + number);
-            nix.deleteGenerations(List.of(number));
+            try {
+                nix.deleteGenerations(List.of(number));
+            } catch (NixException e) {
+                // Pruning is housekeeping: a generation left behind costs space, not correctness.
+                LOG.warn("cannot delete generation {}: {}", number, e.getMessage());
+                progress.note("could not delete generation " + number + ": " + e.failure().detail());
+            }
         }
     }
 
     private void collectGarbage(String when) {
         try {
             var gc = nix.collectGarbage(OptionalLong.empty());
-            progress.note("garbage collected " + when + ": " + Bytes.show(gc.bytesFreed()) + " freed");
+            progress.note("garbage collected " + when + ": " + ByteSize.format(gc.bytesFreed()) + " freed");
         } catch (NixException e) {
+            if (e.failure() instanceof NixFailure.OutOfDisk full && full.storeFull()) {
+                recoverFullStore();
+                return;
+            }
             // Collecting is housekeeping: a failed collection leaves garbage, not damage.
             LOG.warn("garbage collection {} failed: {}", when, e.getMessage());
             progress.note("garbage collection " + when + " failed: " + e.failure().detail());
         }
     }
 
-    private Path gcRoot(RunRecord run, int step) {
-        return setup.stateDir().resolve("gcroots").resolve(run.runId() + "-step-" + step);
+    private Path gcRoot(RunRecord run, Object name) {
+        return setup.stateDir().resolve("gcroots").resolve(run.runId() + "-step-" + name);
     }
 
-    /** Removes the GC roots of the run's builds: the profile roots what must stay. */
-    private void deleteRoots(RunRecord run) {
+    private Path initialDrvRoot(RunRecord run) {
+        return setup.stateDir().resolve("gcroots").resolve(run.runId() + "-initial.drv");
+    }
+
+    /** Removes the GC roots of the run's step outputs: once installed, the profile roots them. */
+    private void deleteOutputRoots(RunRecord run) {
         for (StepRecord step : run.steps()) {
             deleteQuietly(gcRoot(run, step.number()));
+        }
+    }
+
+    /** Removes every GC root of the run: outputs, and the derivations kept for a retrace. */
+    private void deleteRoots(RunRecord run) {
+        deleteOutputRoots(run);
+        for (StepRecord step : run.steps()) {
+            deleteQuietly(gcRoot(run, step.number() + ".drv"));
+        }
+        deleteQuietly(initialDrvRoot(run));
+    }
+
+    /**
+     * Keeps a derivation (and the derivations and sources it is built from) through garbage
+     * collections while the run may need to rebuild it (the retrace rollback). The api's Nix
+     * cannot root a {@code .drv}; the real backend can.
+     */
+    private void keepDerivation(StorePath drv, Path root) {
+        if (nix instanceof NixCli cli && nix.isValid(drv)) {
+            try {
+                Files.createDirectories(root.getParent());
+                cli.rootDerivation(drv, root);
+            } catch (IOException | NixException e) {
+                LOG.warn("cannot keep {} alive: {}", drv, e.getMessage());
+            }
+        }
+    }
+
+    /** A store with no byte free breaks even Nix's database: the backend's recovery frees room. */
+    private void recoverFullStore() {
+        if (nix instanceof NixCli cli) {
+            try {
+                var freed = cli.recoverFullStore();
+                progress.note("recovered the full store: " + ByteSize.format(freed.bytesFreed()) + " freed");
+            } catch (NixException e) {
+                LOG.warn("recovering the full store failed: {}", e.getMessage());
+            }
         }
     }
 

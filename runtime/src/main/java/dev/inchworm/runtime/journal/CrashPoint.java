@@ -4,10 +4,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A test hook: ends the process right after the n-th journal write of this process, with no
+ * A test hook: stops the process right after the n-th journal write of this process, with no
  * cleanup, as {@code kill -9} or a power cut would. The crash tests set
  * {@value #ENVIRONMENT_VARIABLE}{@code =n} for n = 1, 2, ... in turn and check that the next
- * run ends at the target or at the initial system. Not for production use.
+ * run ends at the target or at the initial system. The CLI's hook prints
+ * {@code inchworm: crash point reached; waiting to be killed} on standard error and waits for
+ * the test's SIGKILL (halting after 30 s if none comes). Not for production use.
  */
 public final class CrashPoint {
 

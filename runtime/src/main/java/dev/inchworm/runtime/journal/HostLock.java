@@ -1,5 +1,6 @@
 package dev.inchworm.runtime.journal;
 
+import dev.inchworm.runtime.exec.ProcessIdentity;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -149,18 +150,13 @@ public final class HostLock implements AutoCloseable {
         }
 
         static Holder self() {
-            ProcessHandle me = ProcessHandle.current();
-            return new Holder(me.pid(), me.info().startInstant().orElse(null));
+            ProcessIdentity me = ProcessIdentity.self();
+            return new Holder(me.pid(), me.started());
         }
 
         /** Whether that very process (same pid, same start time) is still running. */
         public boolean alive() {
-            Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-            if (process.isEmpty()) {
-                return false;
-            }
-            Optional<Instant> start = process.get().info().startInstant();
-            return started == null || start.isEmpty() || start.get().equals(started);
+            return new ProcessIdentity(pid, started).alive();
         }
 
         String text() {

@@ -55,6 +55,9 @@ public final class NixCli implements Nix {
     /** The oldest Nix Inchworm runs with: Debian's nix-bin. */
     public static final NixVersion MINIMUM_VERSION = NixVersion.parse("2.8.0");
 
+    /** What Nix 2.8 says when it trips over an input derivation with only some outputs valid. */
+    static final String PARTLY_VALID_INPUT = "requires non-existent output";
+
     // nix path-info takes paths as arguments: a few hundred at a time keeps argv short.
     private static final int PATHS_PER_CALL = 200;
     // Derivations read in bulk: arguments up to this many characters per sh (ARG_MAX is 2 MiB or more).
@@ -149,7 +152,17 @@ public final class NixCli implements Nix {
             args.add("--add-root");
             args.add(root.toAbsolutePath().toString());
         });
-        nix.run(nix.classic("nix-store", args).withLineListener(progress::accept));
+        try {
+            nix.run(nix.classic("nix-store", args).withLineListener(progress::accept));
+        } catch (NixException e) {
+            if (!e.failure().detail().contains(PARTLY_VALID_INPUT)) {
+                throw e;
+            }
+            // Nix 2.8 rebuilds an input whose outputs are partly valid (openssl's dev collected,
+            // its out still used), then fails its dependent; a second run finds them all valid.
+            progress.accept("retrying: " + PARTLY_VALID_INPUT + " (an input had only some outputs)");
+            nix.run(nix.classic("nix-store", args).withLineListener(progress::accept));
+        }
         return NixOutput.storePaths(nix.run(nix.classic("nix-store", List.of("--query", "--outputs", drv.path()))).stdout());
     }
 

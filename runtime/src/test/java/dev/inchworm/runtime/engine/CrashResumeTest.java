@@ -1,5 +1,7 @@
 package dev.inchworm.runtime.engine;
 
+import dev.inchworm.testkit.MemoryNix;
+
 import static dev.inchworm.runtime.engine.EngineFixture.MIB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,7 +55,7 @@ class CrashResumeTest {
                 assertEquals(expected, report.result(), "no crash: the run ends as without the hook");
                 checkEnd.accept(f);
                 return n - 1;
-            } catch (FakeNix.SimulatedCrash crashed) {
+            } catch (MemoryNix.SimulatedCrash crashed) {
                 f.nix.revive();
             }
             RunRecord interrupted = Journal.read(state).orElseThrow();
@@ -61,7 +63,7 @@ class CrashResumeTest {
             if (crashAgainOnResume) {
                 try {
                     f.crashingAfter(1).upgrade(UpgradeRequest.toHead(), Progress.QUIET);
-                } catch (FakeNix.SimulatedCrash crashed) {
+                } catch (MemoryNix.SimulatedCrash crashed) {
                     f.nix.revive();
                 }
             }
@@ -139,12 +141,12 @@ class CrashResumeTest {
     void aSplitUpgradeWithAFailedStepReclaimingAndTwoStepsIsResumedFromAnyTransition() throws IOException {
         Function<Path, EngineFixture> world = state -> {
             EngineFixture f = new EngineFixture(state, 65 * MIB);
-            FakeNix.Drv half = f.nix.system("1.5", f.app1, f.lib1, f.lib2);
+            MemoryNix.Drv half = f.nix.system("1.5", f.app1, f.lib1, f.lib2);
             f.strategy(new FakeExtensions.Whole("whole", 0))
                     .strategy(new FakeExtensions.Walk(List.of(f.sys1, half, f.sys2), half))
                     .reclaimer(new FakeExtensions.Gc(f.log))
                     .provisioner("swap");
-            FakeNix.Drv junk = f.nix.pkg("junk", 15 * MIB);
+            MemoryNix.Drv junk = f.nix.pkg("junk", 15 * MIB);
             f.nix.realise(junk.drv(), Optional.empty(), l -> { });
             f.config = new EngineConfig(4 * MIB, EngineConfig.Interrupted.RESUME);
             return f;
@@ -166,13 +168,13 @@ class CrashResumeTest {
     void aResumedRunKeepsItsStrategysNotes() throws IOException {
         Path state = temp.resolve("notes");
         EngineFixture f = new EngineFixture(state, 100 * MIB);
-        FakeNix.Drv half = f.nix.system("1.5", f.app1, f.lib1, f.lib2);
+        MemoryNix.Drv half = f.nix.system("1.5", f.app1, f.lib1, f.lib2);
         f.strategy(new FakeExtensions.Walk(List.of(f.sys1, half, f.sys2), null));
         UpgradeRequest request = new UpgradeRequest(Optional.empty(), Optional.of(f.rev1.commit()));
         try {
             f.crashingAfter(4).upgrade(request, Progress.QUIET);
             fail("expected a crash");
-        } catch (FakeNix.SimulatedCrash crashed) {
+        } catch (MemoryNix.SimulatedCrash crashed) {
             f.nix.revive();
         }
         assertEquals(Optional.of("1"), Optional.ofNullable(Journal.read(state).orElseThrow().notes()

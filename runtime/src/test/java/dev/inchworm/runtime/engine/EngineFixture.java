@@ -1,5 +1,7 @@
 package dev.inchworm.runtime.engine;
 
+import dev.inchworm.testkit.MemoryNix;
+
 import dev.inchworm.api.NoSettings;
 import dev.inchworm.api.host.CommandRunner;
 import dev.inchworm.api.nix.Revision;
@@ -25,14 +27,14 @@ class EngineFixture {
     static final long MIB = 1L << 20;
 
     final Path state;
-    final FakeNix nix;
+    final MemoryNix nix;
     final List<String> log = new ArrayList<>();
-    final FakeNix.Drv lib1;
-    final FakeNix.Drv app1;
-    final FakeNix.Drv sys1;
-    final FakeNix.Drv lib2;
-    final FakeNix.Drv app2;
-    final FakeNix.Drv sys2;
+    final MemoryNix.Drv lib1;
+    final MemoryNix.Drv app1;
+    final MemoryNix.Drv sys1;
+    final MemoryNix.Drv lib2;
+    final MemoryNix.Drv app2;
+    final MemoryNix.Drv sys2;
     final Revision rev1;
     final Revision rev2;
 
@@ -46,7 +48,7 @@ class EngineFixture {
 
     EngineFixture(Path state, long capacity) {
         this.state = state;
-        this.nix = new FakeNix(capacity);
+        this.nix = new MemoryNix(capacity);
         lib1 = nix.pkg("lib-1", 10 * MIB);
         app1 = nix.pkg("app-1", 20 * MIB, lib1);
         sys1 = nix.system("1", app1, lib1);
@@ -92,7 +94,7 @@ class EngineFixture {
     UpgradeEngine crashingAfter(int write) {
         return new UpgradeEngine(setup(CrashPoint.afterWrite(write, () -> {
             nix.crash();
-            throw new FakeNix.SimulatedCrash();
+            throw new MemoryNix.SimulatedCrash();
         })));
     }
 }

@@ -1,5 +1,7 @@
 package dev.inchworm.runtime.engine;
 
+import dev.inchworm.testkit.MemoryNix;
+
 import dev.inchworm.api.NoSettings;
 import dev.inchworm.api.nix.Generation;
 import dev.inchworm.api.nix.Nix;
@@ -33,7 +35,7 @@ final class FakeExtensions {
     }
 
     /** Measures the fake store's disk. */
-    record Probe(FakeNix nix) implements StorageProbe<NoSettings> {
+    record Probe(MemoryNix nix) implements StorageProbe<NoSettings> {
         @Override
         public String id() {
             return "fake-probe";
@@ -80,11 +82,11 @@ final class FakeExtensions {
      * proposing the given smaller system instead (once).
      */
     static final class Walk implements UpgradeStrategy<NoSettings> {
-        private final List<FakeNix.Drv> systems;
-        private final FakeNix.Drv splitInto;
+        private final List<MemoryNix.Drv> systems;
+        private final MemoryNix.Drv splitInto;
         final List<String> asked = new ArrayList<>();
 
-        Walk(List<FakeNix.Drv> systems, FakeNix.Drv splitInto) {
+        Walk(List<MemoryNix.Drv> systems, MemoryNix.Drv splitInto) {
             this.systems = systems;
             this.splitInto = splitInto;
         }
@@ -112,7 +114,7 @@ final class FakeExtensions {
             if (at + 1 >= systems.size()) {
                 return Proposal.pass("nothing left to walk");
             }
-            FakeNix.Drv next = systems.get(at + 1);
+            MemoryNix.Drv next = systems.get(at + 1);
             return Proposal.next(step(next));
         }
 
@@ -126,7 +128,7 @@ final class FakeExtensions {
             return Proposal.pass("cannot split " + failed.description());
         }
 
-        private static Step step(FakeNix.Drv system) {
+        private static Step step(MemoryNix.Drv system) {
             return new Step("to " + system.out().name(), system.drv(), system.out(), system.size(), List.of(),
                     Optional.empty());
         }
@@ -223,7 +225,7 @@ final class FakeExtensions {
     }
 
     /** Records acquire and release, and notes what it holds in its state first. */
-    record Recorder(String id, List<String> log, FakeNix nix) implements Provisioner<NoSettings> {
+    record Recorder(String id, List<String> log, MemoryNix nix) implements Provisioner<NoSettings> {
         @Override
         public Class<NoSettings> settingsType() {
             return NoSettings.class;
@@ -231,14 +233,14 @@ final class FakeExtensions {
 
         @Override
         public void acquire(ProvisionContext<NoSettings> context) {
-            nix.isValid(FakeNix.path("liveness-check")); // a crashed process does nothing
+            nix.isValid(MemoryNix.path("liveness-check")); // a crashed process does nothing
             context.state().put("holding", "yes");
             log.add("acquire " + id);
         }
 
         @Override
         public void release(ProvisionContext<NoSettings> context) {
-            nix.isValid(FakeNix.path("liveness-check"));
+            nix.isValid(MemoryNix.path("liveness-check"));
             if (context.state().get("holding").isPresent()) {
                 log.add("release " + id);
                 context.state().remove("holding");
@@ -247,6 +249,6 @@ final class FakeExtensions {
     }
 
     static StorePath unused() {
-        return FakeNix.path("unused");
+        return MemoryNix.path("unused");
     }
 }

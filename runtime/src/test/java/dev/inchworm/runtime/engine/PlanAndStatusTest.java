@@ -1,5 +1,7 @@
 package dev.inchworm.runtime.engine;
 
+import dev.inchworm.testkit.MemoryNix;
+
 import static dev.inchworm.runtime.engine.EngineFixture.MIB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,7 +24,7 @@ class PlanAndStatusTest {
     @Test
     void aPlanListsEachStepWithWhatItBuildsAndChangesNothing() {
         EngineFixture f = new EngineFixture(state, 65 * MIB);
-        FakeNix.Drv half = f.nix.system("1.5", f.app1, f.lib1, f.lib2);
+        MemoryNix.Drv half = f.nix.system("1.5", f.app1, f.lib1, f.lib2);
         f.strategy(new PassingWhole()).strategy(new FakeExtensions.Walk(List.of(f.sys1, half, f.sys2), half));
 
         Plan plan = f.engine().plan(new UpgradeRequest(Optional.empty(), Optional.empty()), Progress.QUIET);
@@ -91,7 +93,7 @@ class PlanAndStatusTest {
         try {
             f.crashingAfter(4).upgrade(new UpgradeRequest(Optional.empty(), Optional.of(f.rev1.commit())),
                     Progress.QUIET);
-        } catch (FakeNix.SimulatedCrash crashed) {
+        } catch (MemoryNix.SimulatedCrash crashed) {
             f.nix.revive();
         }
         HostStatus interrupted = f.engine().status();

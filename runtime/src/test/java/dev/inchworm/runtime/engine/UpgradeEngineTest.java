@@ -1,5 +1,7 @@
 package dev.inchworm.runtime.engine;
 
+import dev.inchworm.testkit.MemoryNix;
+
 import static dev.inchworm.runtime.engine.EngineFixture.MIB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -122,14 +124,25 @@ class UpgradeEngineTest {
     }
 
     @Test
+    void aStepThatRanOutOfDiskBelowItsEstimateIsReportedToNeedMoreThanWasFree() {
+        EngineFixture f = new EngineFixture(state, 50 * MIB).strategy(new FakeExtensions.Whole("whole", 2 * MIB));
+        RunReport report = f.engine().upgrade(from(f), Progress.QUIET);
+        long free = 50 * MIB - 30 * MIB - 4096;
+        assertEquals(free, report.failure().freeBytes());
+        assertEquals(free + 1, report.failure().neededBytes());
+        assertTrue(report.failure().reason().contains("needs more than the 20.0 MiB that were free"),
+                report.failure().reason());
+    }
+
+    @Test
     void aStepThatRunsOutOfDiskIsSplitByItsStrategy() {
         // 65 MiB: the whole target (34 MiB new) does not fit beside the old system (30 MiB) and
         // 15 MiB of garbage; the new lib alone does, and then the new app in place of the old.
         EngineFixture f = new EngineFixture(state, 65 * MIB);
-        FakeNix.Drv half = f.nix.system("1.5", f.app1, f.lib1, f.lib2);
+        MemoryNix.Drv half = f.nix.system("1.5", f.app1, f.lib1, f.lib2);
         FakeExtensions.Walk walk = new FakeExtensions.Walk(List.of(f.sys1, half, f.sys2), half);
         f.strategy(new FakeExtensions.Whole("whole", 0)).strategy(walk);
-        FakeNix.Drv junk = f.nix.pkg("junk", 15 * MIB);
+        MemoryNix.Drv junk = f.nix.pkg("junk", 15 * MIB);
         f.nix.realise(junk.drv(), Optional.empty(), l -> { });
 
         RunReport report = f.engine().upgrade(from(f), Progress.QUIET);
@@ -147,7 +160,7 @@ class UpgradeEngineTest {
     void reclaimersRunCheapestFirstOnlyWhileTheStepIsShort() {
         EngineFixture f = new EngineFixture(state, 90 * MIB).strategy(new FakeExtensions.Whole("whole", 40 * MIB));
         f.reclaimer(new FakeExtensions.Prune(f.log)).reclaimer(new FakeExtensions.Gc(f.log));
-        FakeNix.Drv junk = f.nix.pkg("junk", 25 * MIB);
+        MemoryNix.Drv junk = f.nix.pkg("junk", 25 * MIB);
         f.nix.realise(junk.drv(), Optional.empty(), l -> { });
 
         RunReport report = f.engine().upgrade(from(f), Progress.QUIET);
@@ -315,7 +328,7 @@ class UpgradeEngineTest {
     @Test
     void aResumeTowardAnotherTargetIsRefused() {
         EngineFixture f = new EngineFixture(state, 100 * MIB).strategy(new FakeExtensions.Whole("whole", 0));
-        assertThrows(FakeNix.SimulatedCrash.class, () -> f.crashingAfter(3).upgrade(from(f), Progress.QUIET));
+        assertThrows(MemoryNix.SimulatedCrash.class, () -> f.crashingAfter(3).upgrade(from(f), Progress.QUIET));
         f.nix.revive();
         RunRefused e = assertThrows(RunRefused.class, () -> f.engine().upgrade(
                 new UpgradeRequest(Optional.of(f.rev1.commit()), Optional.empty()), Progress.QUIET));
@@ -326,7 +339,7 @@ class UpgradeEngineTest {
     @Test
     void anInterruptedRunIsRolledBackWhenTheProfileSaysSo() {
         EngineFixture f = new EngineFixture(state, 100 * MIB).strategy(new FakeExtensions.Whole("whole", 0));
-        assertThrows(FakeNix.SimulatedCrash.class, () -> f.crashingAfter(5).upgrade(from(f), Progress.QUIET));
+        assertThrows(MemoryNix.SimulatedCrash.class, () -> f.crashingAfter(5).upgrade(from(f), Progress.QUIET));
         f.nix.revive();
         f.config = new EngineConfig(MIB, EngineConfig.Interrupted.ROLLBACK);
         RunReport report = f.engine().upgrade(UpgradeRequest.toHead(), Progress.QUIET);

@@ -109,6 +109,31 @@ class NixCliTest {
     }
 
     @Test
+    void realiseRetriesOnceWhenNix28TripsOverAPartlyValidInput() {
+        int[] realises = {0};
+        RecordingRunner runner = new RecordingRunner(c -> {
+            if (c.argv().contains("--outputs")) {
+                return RecordingRunner.Answer.ok(TOPLEVEL + "\n");
+            }
+            return ++realises[0] == 1 ? new RecordingRunner.Answer(1, "", List.of("error: derivation "
+                    + "'/nix/store/cdjvwgcfsg1qmh98sfqmh3i6al4xj3bs-curl-8.6.0.drv' requires non-existent output 'out' "
+                    + "from input derivation '/nix/store/3ifbg0f8xbd5h6xq3s6gpscq5z3jkhpk-openssl-3.0.13.drv'"))
+                    : RecordingRunner.Answer.ok("");
+        });
+        NixCli nix = new NixCli(runner, new NixConfig(CONFIG.profile(), Map.of(), Map.of(), List.of()), work);
+        StorePath drv = new StorePath("/nix/store/a2s7rylazw3v1xajd1ldjwwn8wgdlba7-app.drv");
+
+        assertEquals(List.of(TOPLEVEL), nix.realise(drv, Optional.empty(), line -> { }));
+        assertEquals(2, realises[0]);
+
+        RecordingRunner failing = new RecordingRunner(c -> new RecordingRunner.Answer(1, "",
+                List.of("error: derivation 'x' requires non-existent output 'out' from input derivation 'y'")));
+        NixCli stuck = new NixCli(failing, new NixConfig(CONFIG.profile(), Map.of(), Map.of(), List.of()), work);
+        assertThrows(dev.inchworm.api.nix.NixException.class, () -> stuck.realise(drv, Optional.empty(), line -> { }));
+        assertEquals(2, failing.commands.size());
+    }
+
+    @Test
     void deletingGenerationsSparesTheCurrentOne() {
         RecordingRunner runner = new RecordingRunner(c -> {
             if (c.argv().contains("--list-generations")) {

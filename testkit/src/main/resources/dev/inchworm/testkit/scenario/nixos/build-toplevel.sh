@@ -1,5 +1,6 @@
 # The toplevel: links to the aggregators, kernel and initrd, and a switch-to-configuration
-# that records each activation to $stateDir/switch.log and fails while $stateDir/switch-fail exists.
+# that records each activation to $stateDir/switch.log and fails while $stateDir/switch-fail exists
+# (only for the toplevels it lists, when it lists store paths).
 export PATH=/usr/bin:/bin
 set -e
 mkdir -p "$out/bin"
@@ -17,7 +18,7 @@ case "\$1" in
   switch|boot|test|dry-activate) ;;
   *) echo "usage: \$0 switch|boot|test|dry-activate" >&2; exit 1 ;;
 esac
-if [ -e "$stateDir/switch-fail" ]; then
+if [ -e "$stateDir/switch-fail" ] && { ! grep -q '^/nix/store/' "$stateDir/switch-fail" || grep -qxF "$out" "$stateDir/switch-fail"; }; then
   echo "switch-to-configuration: \$1 of $out failed ($stateDir/switch-fail exists)" >&2
   exit 1
 fi

@@ -1,5 +1,8 @@
-package dev.inchworm.runtime.engine;
+package dev.inchworm.testkit;
 
+import dev.inchworm.api.host.CommandRunner;
+import dev.inchworm.api.host.Host;
+import dev.inchworm.api.host.PluginState;
 import dev.inchworm.api.nix.DryRun;
 import dev.inchworm.api.nix.Evaluation;
 import dev.inchworm.api.nix.GcResult;
@@ -13,6 +16,7 @@ import dev.inchworm.api.nix.Revision;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.SwitchAction;
 import dev.inchworm.api.nix.SystemSource;
+import dev.inchworm.api.storage.StorageReport;
 import dev.inchworm.api.storage.Volume;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,9 +41,12 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * An in-memory Nix store on a disk of fixed size: packages with sizes and references built
+ * For unit tests of plugins and of the engine (the sandbox host is for the real thing): an
+ * in-memory Nix store on a disk of fixed size: packages with sizes and references built
  * from derivations, a system profile with generations, indirect GC roots (symlinks in a real
  * folder, so deleting the link drops the root), live systems, and garbage collection. A build
  * that would pass the disk's size fails with out-of-disk, leaving the outputs that finished
@@ -48,18 +55,27 @@ import java.util.function.Consumer;
  * <p>After {@link #crash()} every call throws {@link SimulatedCrash} until {@link #revive()}:
  * a crashed process does nothing more to the host.
  */
-final class FakeNix implements Nix, SystemSource {
+public final class MemoryNix implements Nix, SystemSource {
 
     /** Thrown by everything once the simulated process has crashed. */
-    static final class SimulatedCrash extends Error {
+    public static final class SimulatedCrash extends Error {
         private static final long serialVersionUID = 1L;
 
-        SimulatedCrash() {
+        public SimulatedCrash() {
             super("simulated crash", null, false, false);
         }
     }
 
-    record Drv(StorePath drv, StorePath out, long size, List<StorePath> inputDrvs, List<StorePath> references) {
+    /**
+     * A derivation of the fake store and its one output.
+     *
+     * @param drv        the derivation's path
+     * @param out        its output path
+     * @param size       the output's size in bytes
+     * @param inputDrvs  derivations it is built from
+     * @param references what the output references at run time
+     */
+    public record Drv(StorePath drv, StorePath out, long size, List<StorePath> inputDrvs, List<StorePath> references) {
     }
 
     private record Entry(long size, List<StorePath> references, StorePath deriver) {
@@ -75,21 +91,25 @@ final class FakeNix implements Nix, SystemSource {
     private final Set<Revision> brokenRevisions = new HashSet<>();
     private final Set<StorePath> failingBuilds = new HashSet<>();
     private final Set<StorePath> failingActivations = new HashSet<>();
-    final List<StorePath> live = new ArrayList<>();
-    final List<String> activations = new ArrayList<>();
-    final List<String> calls = new ArrayList<>();
+    /** Systems that must never be collected ({@code /run/booted-system}, {@code /run/current-system}). */
+    public final List<StorePath> live = new ArrayList<>();
+    /** Each activation, as {@code "ACTION NAME"} (e.g. {@code "switch nixos-system-2"}). */
+    public final List<String> activations = new ArrayList<>();
+    /** Each call, as {@code "method detail"}. */
+    public final List<String> calls = new ArrayList<>();
     private Revision head;
     private int current;
     private long peakUsed;
     private boolean crashed;
 
-    FakeNix(long capacity) {
+    public MemoryNix(long capacity) {
         this.capacity = capacity;
     }
 
     // --- building the world ---------------------------------------------------------------
 
-    static StorePath path(String name) {
+    /** A store path with a hash made from the name. */
+    public static StorePath path(String name) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
             String alphabet = "0123456789abcdfghijklmnpqrsvwxyz";
@@ -104,7 +124,7 @@ final class FakeNix implements Nix, SystemSource {
     }
 
     /** A package: its derivation and output, with runtime dependencies. */
-    Drv pkg(String name, long size, Drv... deps) {
+    public Drv pkg(String name, long size, Drv... deps) {
         List<StorePath> inputs = new ArrayList<>();
         List<StorePath> refs = new ArrayList<>();
         for (Drv dep : deps) {
@@ -117,12 +137,12 @@ final class FakeNix implements Nix, SystemSource {
     }
 
     /** A system toplevel (4 KiB) referencing packages. */
-    Drv system(String name, Drv... packages) {
+    public Drv system(String name, Drv... packages) {
         return pkg("nixos-system-" + name, 4096, packages);
     }
 
     /** A revision of the source that evaluates to {@code system}; the last one added is HEAD. */
-    Revision revision(int n, Drv system) {
+    public Revision revision(int n, Drv system) {
         Revision revision = new Revision(String.format("%040x", n));
         revisions.put(revision, system.drv());
         head = revision;
@@ -130,7 +150,7 @@ final class FakeNix implements Nix, SystemSource {
     }
 
     /** Installs a system as generation 1 (or the next), already built. */
-    Generation install(Drv system) {
+    public Generation install(Drv system) {
         realise(system.drv(), Optional.empty(), line -> { });
         Generation g = setSystem(system.out());
         activations.clear();
@@ -139,28 +159,30 @@ final class FakeNix implements Nix, SystemSource {
         return g;
     }
 
-    void failBuildOf(Drv drv) {
+    public void failBuildOf(Drv drv) {
         failingBuilds.add(drv.drv());
     }
 
-    void failActivationOf(Drv system) {
+    public void failActivationOf(Drv system) {
         failingActivations.add(system.out());
     }
 
-    void breakEvaluationOf(Revision revision) {
+    public void breakEvaluationOf(Revision revision) {
         brokenRevisions.add(revision);
     }
 
     /** The derivation is no longer in the store (collected, or the system was substituted). */
-    void forgetDerivation(Drv drv) {
+    public void forgetDerivation(Drv drv) {
         goneDerivations.add(drv.drv());
     }
 
-    void crash() {
+    /** From now on every call throws {@link SimulatedCrash}. */
+    public void crash() {
         crashed = true;
     }
 
-    void revive() {
+    /** Ends {@link #crash()}. */
+    public void revive() {
         crashed = false;
     }
 
@@ -171,24 +193,102 @@ final class FakeNix implements Nix, SystemSource {
         calls.add(call);
     }
 
-    long used() {
+    /** Bytes of the valid paths. */
+    public long used() {
         return store.values().stream().mapToLong(Entry::size).sum();
     }
 
-    long peakUsed() {
+    /** The highest usage so far. */
+    public long peakUsed() {
         return peakUsed;
     }
 
-    Volume volume() {
+    /** The disk as a probe would measure it. */
+    public Volume volume() {
         return new Volume(StorePath.STORE_DIR, capacity, capacity - used(), 0, 0);
     }
 
-    Set<StorePath> validPaths() {
+    /** The valid (non-derivation) paths. */
+    public Set<StorePath> validPaths() {
         return Set.copyOf(store.keySet());
     }
 
-    StorePath currentToplevel() {
+    /** The toplevel of the current generation. */
+    public StorePath currentToplevel() {
         return generations.get(current).toplevel();
+    }
+
+    /** The host a plugin under test sees: this store and source; no commands; storage from {@link #volume()}. */
+    public Host host(Path stateDir) {
+        MemoryNix nix = this;
+        return new Host() {
+            @Override
+            public String name() {
+                return "memory-host";
+            }
+
+            @Override
+            public Nix nix() {
+                return nix;
+            }
+
+            @Override
+            public SystemSource source() {
+                return nix;
+            }
+
+            @Override
+            public CommandRunner commands() {
+                return command -> {
+                    throw new UnsupportedOperationException("the memory host runs no commands: " + command.argv());
+                };
+            }
+
+            @Override
+            public StorageReport storage() {
+                return new StorageReport(Instant.now(), volume(), Optional.empty());
+            }
+
+            @Override
+            public Path stateDir() {
+                try {
+                    return Files.createDirectories(stateDir);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public Logger log() {
+                return LoggerFactory.getLogger("memory-host");
+            }
+        };
+    }
+
+    /** Plugin notes kept in a map. */
+    public static PluginState notes() {
+        Map<String, String> notes = new LinkedHashMap<>();
+        return new PluginState() {
+            @Override
+            public Optional<String> get(String key) {
+                return Optional.ofNullable(notes.get(key));
+            }
+
+            @Override
+            public void put(String key, String value) {
+                notes.put(key, value);
+            }
+
+            @Override
+            public void remove(String key) {
+                notes.remove(key);
+            }
+
+            @Override
+            public Map<String, String> all() {
+                return Map.copyOf(notes);
+            }
+        };
     }
 
     // --- Nix ------------------------------------------------------------------------------

@@ -1,0 +1,32 @@
+# The example package set of scripts/demo: a stand-in for nixpkgs, in plain Nix (no nixpkgs),
+# small enough for a sandbox host of 64 MiB. Each revision of the demo's git repository holds
+# this file, build.sh and a release.nix (copied from releases/); `-A system` is the toplevel.
+#
+# A package is NAME-VERSION holding MiB of random (incompressible) bytes and the store paths of
+# its runtime dependencies (so Nix sees them as references). The toplevel links the packages
+# and carries bin/switch-to-configuration, which records each activation in STATEDIR/switch.log.
+{ stateDir ? "/tmp/inchworm-demo/state" }:
+let
+  release = import ./release.nix;
+  package = name: spec: derivation {
+    name = "${name}-${spec.version}";
+    system = builtins.currentSystem;
+    builder = "/bin/sh";
+    args = [ ./build.sh "package" ];
+    mib = toString spec.mib;
+    deps = map (dep: pkgs.${dep}) (spec.deps or [ ]);
+  };
+  pkgs = builtins.mapAttrs package release.packages;
+  system = derivation {
+    name = "nixos-system-demo-${release.version}";
+    system = builtins.currentSystem;
+    builder = "/bin/sh";
+    args = [ ./build.sh "toplevel" ];
+    packages = builtins.attrValues pkgs;
+    inherit stateDir;
+    version = release.version;
+  };
+in
+{
+  inherit system pkgs;
+}

@@ -1,0 +1,128 @@
+package dev.inchworm.runtime.cli;
+
+import dev.inchworm.api.host.CommandRunner;
+import dev.inchworm.api.provision.Provisioner;
+import dev.inchworm.api.reclaim.Reclaimer;
+import dev.inchworm.api.rollback.Rollback;
+import dev.inchworm.api.storage.StorageProbe;
+import dev.inchworm.api.strategy.UpgradeStrategy;
+import dev.inchworm.runtime.config.HostProfile;
+import dev.inchworm.runtime.engine.Bound;
+import dev.inchworm.runtime.engine.EngineSetup;
+import dev.inchworm.runtime.engine.Extensions;
+import dev.inchworm.runtime.engine.UpgradeEngine;
+import dev.inchworm.runtime.journal.CrashPoint;
+import dev.inchworm.runtime.nix.GitSource;
+import dev.inchworm.runtime.nix.NixCli;
+import dev.inchworm.runtime.plugin.PluginRegistry;
+import dev.inchworm.runtime.plugin.ProfileSelections;
+import dev.inchworm.runtime.plugin.Selected;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One command's view of a host: its profile, the plugins it selects (bound to their
+ * settings), real Nix and the system source through the host's command runner, and the
+ * engine over them. Closing it stops the plugins and drops the source's evaluation roots.
+ */
+final class HostSession implements AutoCloseable {
+
+    private final HostProfile profile;
+    private final PluginRegistry registry;
+    private final GitSource source;
+    private final UpgradeEngine engine;
+
+    private HostSession(HostProfile profile, PluginRegistry registry, GitSource source, UpgradeEngine engine) {
+        this.profile = profile;
+        this.registry = registry;
+        this.source = source;
+        this.engine = engine;
+    }
+
+    /**
+     * Reads the profile, loads and selects its plugins, and wires the engine.
+     *
+     * @throws dev.inchworm.runtime.config.ProfileException for a bad profile or selection (exit 2)
+     */
+    static HostSession open(InchwormCommand root, Path profileFile) {
+        HostProfile profile = root.readProfile(profileFile);
+        PluginRegistry registry = root.loadPlugins(Optional.of(profile));
+        try {
+            ProfileSelections selected = registry.select(profile);
+            CommandRunner commands = root.environment().hostCommands().apply(profile);
+            Path state = profile.stateDir().toAbsolutePath();
+            NixCli nix = new NixCli(commands, profile.nix(), state.resolve("nix"));
+            GitSource source = new GitSource(commands, profile.system(), profile.nix(), state.resolve("source"));
+            Extensions extensions = new Extensions(
+                    new Bound<>((StorageProbe<?>) selected.probe().as(StorageProbe.class), selected.probe().settings()),
+                    selected.strategies().stream().map(HostSession::strategy).toList(),
+                    new Bound<>((Rollback<?>) selected.rollback().as(Rollback.class), selected.rollback().settings()),
+                    selected.reclaimers().stream().map(HostSession::reclaimer).toList(),
+                    selected.provisioners().stream().map(HostSession::provisioner).toList());
+            CrashPoint crashPoint = CrashPoint.fromEnvironment(root.environment().variables(), HostSession::crash);
+            EngineSetup setup = new EngineSetup(profile.host(), state, profile.switchAction(), profile.engine(), nix,
+                    source, commands, extensions, crashPoint, Clock.systemUTC());
+            return new HostSession(profile, registry, source, new UpgradeEngine(setup));
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The crash-test hook ({@code INCHWORM_CRASH_AFTER}): says so on standard error and waits to
+     * be killed with SIGKILL; if nobody does, halts (no shutdown hooks, no finally blocks).
+     */
+    private static void crash() {
+        System.err.println(CRASH_MARKER);
+        System.err.flush();
+        try {
+            Thread.sleep(CRASH_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Runtime.getRuntime().halt(137);
+    }
+
+    /** The line the crash hook prints when it is reached. */
+    static final String CRASH_MARKER = "inchworm: crash point reached; waiting to be killed";
+    private static final long CRASH_WAIT_MILLIS = 30_000;
+
+    private static Bound<UpgradeStrategy<?>> strategy(Selected s) {
+        return new Bound<>((UpgradeStrategy<?>) s.as(UpgradeStrategy.class), s.settings());
+    }
+
+    private static Bound<Reclaimer<?>> reclaimer(Selected s) {
+        return new Bound<>((Reclaimer<?>) s.as(Reclaimer.class), s.settings());
+    }
+
+    private static Bound<Provisioner<?>> provisioner(Selected s) {
+        return new Bound<>((Provisioner<?>) s.as(Provisioner.class), s.settings());
+    }
+
+    HostProfile profile() {
+        return profile;
+    }
+
+    UpgradeEngine engine() {
+        return engine;
+    }
+
+    /** The ids the profile selected, for reports on the terminal. */
+    List<String> strategyIds() {
+        return profile.strategies().stream().map(s -> s.id()).toList();
+    }
+
+    @Override
+    public void close() {
+        try {
+            source.releaseEvaluations();
+        } catch (RuntimeException e) {
+            // Stale evaluation roots only keep a few .drv files alive until the next run.
+        } finally {
+            registry.close();
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.inchworm.runtime.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.inchworm.api.nix.Generation;
+import dev.inchworm.runtime.config.ByteSize;
+import dev.inchworm.runtime.engine.HostStatus;
+import dev.inchworm.runtime.engine.Plan;
+import dev.inchworm.runtime.engine.RunReport;
+import dev.inchworm.runtime.journal.RunResult;
+import dev.inchworm.runtime.journal.StateJson;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The engine's reports, plans and status as text for people, or as JSON. */
+final class ReportText {
+
+    private ReportText() {
+    }
+
+    /** The exit code a run's result means. */
+    static ExitCode exitCode(RunResult result) {
+        return switch (result) {
+            case UPGRADED, ALREADY_CURRENT -> ExitCode.OK;
+            case ROLLED_BACK -> ExitCode.ROLLED_BACK;
+            case FAILED -> ExitCode.NOT_RESTORED;
+        };
+    }
+
+    /** JSON in the state folder's form (store paths and revisions as strings). */
+    static void json(PrintWriter out, Object document) {
+        try {
+            out.println(StateJson.mapper().writeValueAsString(document));
+            out.flush();
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void report(PrintWriter out, RunReport r, Path saved) {
+        out.println(r.result().word() + ": " + rev(r.from()) + " -> " + rev(r.to()) + " on " + r.host()
+                + " (run " + r.runId() + (r.resumed() > 0 ? ", resumed " + r.resumed() + "x" : "") + ")");
+        for (RunReport.StepReport s : r.steps()) {
+            out.println(String.format(Locale.ROOT, "  step %d %s: %s: %s; peak %s, %s free before, %.1f s",
+                    s.number(), s.strategy(), s.description(), s.outcome(), ByteSize.format(s.peakStoreBytes()),
+                    ByteSize.format(s.freeBytesBefore()), s.durationMs() / 1000.0));
+            s.reclaimed().forEach(n -> out.println("    reclaimed by " + n.reclaimer() + ": " + n.summary()));
+            if (s.failure() != null) {
+                out.println("    " + s.failure().lines().findFirst().orElse(""));
+            }
+        }
+        r.passes().forEach(p -> out.println("  " + p.strategy() + " passed: " + p.reason()));
+        if (r.failure() != null) {
+            out.println("why: " + r.failure().reason());
+            if (r.failure().neededBytes() != null || r.failure().freeBytes() != null) {
+                out.println("  needed " + bytes(r.failure().neededBytes()) + ", free " + bytes(r.failure().freeBytes()));
+            }
+        }
+        if (r.rollback() != null) {
+            out.println("rollback: " + r.rollback());
+        }
+        out.println("final toplevel: " + (r.finalToplevel() == null ? "unknown" : r.finalToplevel())
+                + (r.reproducible() ? " (exactly the target's: reproducible)" : ""));
+        out.println("peak store usage: " + ByteSize.format(r.peakStoreBytes()));
+        out.println("report: " + saved);
+        out.flush();
+    }
+
+    static void plan(PrintWriter out, Plan p) {
+        out.println("plan: " + rev(p.from()) + " -> " + rev(p.to()));
+        p.notes().forEach(n -> out.println("  note: " + n));
+        if (p.alreadyCurrent()) {
+            out.println("  the host already runs the target " + p.to().toplevel());
+            out.flush();
+            return;
+        }
+        out.println("  " + ByteSize.format(p.freeBytes()) + " free, reserve " + ByteSize.format(p.reserveBytes()));
+        p.passes().forEach(x -> out.println("  " + x.strategy() + " passes: " + x.reason()));
+        for (Plan.PlannedStep s : p.steps()) {
+            out.println("  step " + s.number() + " (" + s.strategy() + "): " + s.description());
+            out.println("    builds " + s.toBuild().size() + ", fetches " + s.toFetch().size() + ", needs about "
+                    + ByteSize.format(s.estimatedBytes()) + (s.fits() ? "" : " (does not fit in what is free now)"));
+            s.toBuild().stream().limit(8).forEach(d -> out.println("      " + d.name()));
+            if (s.toBuild().size() > 8) {
+                out.println("      ... and " + (s.toBuild().size() - 8) + " more");
+            }
+        }
+        out.println(p.complete() ? "  reaches the target " + p.to().toplevel() : "  does not reach the target");
+        out.flush();
+    }
+
+    static void status(PrintWriter out, HostStatus s) {
+        out.println("host " + s.host());
+        Generation current = s.current();
+        out.println("  current generation: " + (current == null ? "none"
+                : current.number() + " " + current.toplevel()) + (s.revision() == null ? ""
+                : " (revision " + s.revision().shortId() + ")"));
+        out.println("  live systems: " + (s.liveSystems().isEmpty() ? "none" : s.liveSystems())
+                + (s.liveGenerations().isEmpty() ? "" : " = generations " + s.liveGenerations()));
+        out.println("  generations: " + s.generations().stream().map(g -> String.valueOf(g.number())).toList());
+        if (s.initialGeneration() != null) {
+            out.println("  the last run started from generation " + s.initialGeneration());
+        }
+        if (s.lockedBy() != null) {
+            out.println("  a run is in progress: " + s.lockedBy());
+        }
+        if (s.unfinishedRun() != null) {
+            HostStatus.RunSummary u = s.unfinishedRun();
+            out.println("  unfinished run " + u.runId() + " toward " + u.target().shortId() + ": " + u.phase()
+                    + (u.doing() == null ? "" : ", " + u.doing()) + " (the next upgrade takes it over)");
+        }
+        if (s.lastReport() != null) {
+            RunReport r = s.lastReport();
+            out.println("  last run " + r.runId() + ": " + r.result().word() + ", " + rev(r.from()) + " -> "
+                    + rev(r.to()) + (r.finishedAt() == null ? "" : " at " + r.finishedAt()));
+        }
+        out.flush();
+    }
+
+    private static String rev(RunReport.Side side) {
+        return side.rev() == null ? "(unknown revision)" : side.rev().shortId();
+    }
+
+    private static String bytes(Long value) {
+        return value == null ? "unknown" : ByteSize.format(value);
+    }
+}
