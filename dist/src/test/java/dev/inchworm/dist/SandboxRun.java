@@ -46,11 +46,16 @@ final class SandboxRun implements AutoCloseable {
     Path profile;
 
     SandboxRun(int mib, Path work) throws IOException {
+        this(mib, work, PackageSet.typical());
+    }
+
+    /** A host of {@code mib} with {@code packages} installed as its first generation. */
+    SandboxRun(int mib, Path work, PackageSet packages) throws IOException {
         this.work = work;
         this.host = SandboxHost.builder().tmpfs(mib).build();
         try {
             this.scenario = Scenario.forHost(host);
-            this.first = scenario.commit("initial", pkgs -> PackageSet.typical());
+            this.first = scenario.commit("initial", pkgs -> packages);
             this.initial = host.install(scenario, first);
             profile(p -> p);
         } catch (RuntimeException e) {
