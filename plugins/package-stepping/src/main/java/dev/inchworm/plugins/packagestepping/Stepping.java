@@ -166,7 +166,7 @@ final class Stepping {
         return pinned;
     }
 
-    private static void refuseUnsupported(Map<StorePath, Derivation> derivations) {
+    static void refuseUnsupported(Map<StorePath, Derivation> derivations) {
         List<String> refused = new ArrayList<>();
         for (Map.Entry<StorePath, Derivation> e : new java.util.TreeMap<>(derivations).entrySet()) {
             String why;
