@@ -92,4 +92,61 @@ class PackageSteppingIT {
             assertTrue(run.storeVerifies());
         }
     }
+
+    @Test
+    void aMassRebuildOfTheRealApplianceClosureStepsThroughTheEngine() throws Exception {
+        PackageSet appliance = PackageSet.fromClosure(PackageSet.applianceClosure(), 40, 40);
+        java.util.List<Package> apps = appliance.packages().stream().filter(p -> p.sourceSize() > 0).toList();
+        long outputs = apps.stream().mapToLong(Package::size).sum() + appliance.get("glibc").size()
+                + appliance.get("base-files").size();
+        long sources = apps.stream().mapToLong(Package::sourceSize).sum();
+        long biggest = apps.stream().mapToLong(Package::sourceSize).max().orElseThrow();
+        try (SandboxRun run = new SandboxRun(96, tmp, appliance)
+                .target("glibc update", pkgs -> pkgs.bump("glibc"))
+                .profile(p -> p.strategies("full-rebuild", "package-stepping"))) {
+            Evaluation target = run.targetEvaluation();
+            // between one source at a time and all sources at once, plus the reserve
+            leaveFree(run, outputs + biggest + (sources - biggest) / 2 + 2 * MiB);
+            long disk = run.host.sizeBytes();
+
+            Dist.Result r = run.upgrade();
+
+            assertEquals(0, r.code(), r.out() + r.err());
+            JsonNode report = run.json(r);
+            assertTrue(report.get("reproducible").asBoolean(), report.toString());
+            assertEquals(target.toplevel(), run.profileToplevel());
+            assertTrue(report.get("peakStoreBytes").asLong() <= disk);
+            assertEquals("full-rebuild", report.get("passes").get(0).get("strategy").asText(), report.toString());
+            long done = 0;
+            for (JsonNode step : report.get("steps")) {
+                done += step.get("outcome").asText().equals("done") ? 1 : 0;
+            }
+            assertTrue(done >= 2 && done <= 12, "a handful of steps for 41 units: " + report.get("steps"));
+            assertTrue(run.storeVerifies());
+        }
+    }
+
+    @Test
+    void aRunKilledMidwayIsResumedFromWhereTheHostIsAndEndsOnTheTarget() throws Exception {
+        // journal writes: within the first stepping steps, and later
+        for (int n : new int[] {5, 10}) {
+            Path work = java.nio.file.Files.createDirectories(tmp.resolve("crash-" + n));
+            try (SandboxRun run = new SandboxRun(64, work, twoBig())
+                    .target("blender, gimp", pkgs -> pkgs.bump("blender").bump("gimp"))
+                    .profile(p -> p.strategies("full-rebuild", "package-stepping"))) {
+                Evaluation target = run.targetEvaluation();
+                leaveFree(run, 10 * MiB + 512 * KiB);
+                String where = "killed after journal write " + n + ": ";
+
+                boolean killed = run.upgradeKilledAfterWrite(n);
+                Dist.Result next = run.inchworm(Map.of(), "upgrade", "--profile", run.profile.toString(), "--json");
+
+                assertTrue(killed, where + "the run ended first");
+                assertEquals(0, next.code(), where + next.out() + next.err());
+                assertEquals(target.toplevel(), run.profileToplevel(), where);
+                assertTrue(run.json(next).get("reproducible").asBoolean(), where + next.out());
+                assertTrue(run.storeVerifies(), where);
+            }
+        }
+    }
 }
