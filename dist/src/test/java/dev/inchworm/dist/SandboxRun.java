@@ -46,13 +46,23 @@ final class SandboxRun implements AutoCloseable {
     Path profile;
 
     SandboxRun(int mib, Path work) throws IOException {
-        this(mib, work, PackageSet.typical());
+        this(SandboxHost.builder().tmpfs(mib), work, PackageSet.typical());
+    }
+
+    /** On a host of another kind, e.g. a loop disk with swap and journal folders. */
+    SandboxRun(SandboxHost.Builder builder, Path work) throws IOException {
+        this(builder, work, PackageSet.typical());
     }
 
     /** A host of {@code mib} with {@code packages} installed as its first generation. */
     SandboxRun(int mib, Path work, PackageSet packages) throws IOException {
+        this(SandboxHost.builder().tmpfs(mib), work, packages);
+    }
+
+    /** A host of this kind with {@code packages} installed as its first generation. */
+    SandboxRun(SandboxHost.Builder builder, Path work, PackageSet packages) throws IOException {
         this.work = work;
-        this.host = SandboxHost.builder().tmpfs(mib).build();
+        this.host = builder.build();
         try {
             this.scenario = Scenario.forHost(host);
             this.first = scenario.commit("initial", pkgs -> packages);
@@ -107,6 +117,11 @@ final class SandboxRun implements AutoCloseable {
      * @return true when it was killed there; false when the run ended first (n past its last write)
      */
     boolean upgradeKilledAfterWrite(int n) throws IOException, InterruptedException {
+        return upgradeKilledAfterWrite(n, () -> { });
+    }
+
+    /** The same, running {@code atCrashPoint} while the run waits at its crash point, before the kill. */
+    boolean upgradeKilledAfterWrite(int n, Runnable atCrashPoint) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of(Dist.LAUNCHER.toString(), "upgrade", "--profile",
                 profile.toString(), "--from", first.commit(), "--json"));
         ProcessBuilder pb = new ProcessBuilder(argv).directory(work.toFile())
@@ -135,7 +150,11 @@ final class SandboxRun implements AutoCloseable {
             throw new IllegalStateException("the run with INCHWORM_CRASH_AFTER=" + n + " neither crashed nor ended", e);
         }
         if (reached) {
-            process.destroyForcibly(); // SIGKILL
+            try {
+                atCrashPoint.run();
+            } finally {
+                process.destroyForcibly(); // SIGKILL
+            }
         }
         process.waitFor(60, TimeUnit.SECONDS);
         return reached;

@@ -49,7 +49,7 @@ class CleanupTest {
         assertFalse(loopDevices().contains(image.toString()), loopDevices());
         assertTrue(Files.exists(Path.of(left[1])), "nothing could delete the folder of a killed JVM");
 
-        try (SandboxHost next = SandboxHost.builder().tmpfs(8).build()) {
+        try (SandboxHost next = SandboxHost.builder().tmpfs(8).workDirIn(temp.resolve("hosts")).build()) {
             assertFalse(Files.exists(Path.of(left[1])), "the next host sweeps the stale folder");
             assertTrue(Files.exists(next.workDir()));
         }

@@ -13,7 +13,9 @@ public final class LeftOpenHost {
     }
 
     public static void main(String[] args) throws Exception {
-        SandboxHost host = SandboxHost.builder().loopExt4(16).swapFolder().build();
+        // A folder of the test's own: a concurrent JVM sweeping /tmp must not take its stale host away.
+        Path hosts = Files.createDirectories(Path.of(args[0]).resolveSibling("hosts"));
+        SandboxHost host = SandboxHost.builder().loopExt4(16).swapFolder().workDirIn(hosts).build();
         host.run("sh", "-c", "echo data > /nix/data").requireOk();
         Path report = Path.of(args[0]);
         Files.writeString(report.resolveSibling(report.getFileName() + ".tmp"), host.pid() + " " + host.workDir());
