@@ -46,16 +46,26 @@ final class SandboxRun implements AutoCloseable {
     Path profile;
 
     SandboxRun(int mib, Path work) throws IOException {
-        this(SandboxHost.builder().tmpfs(mib), work);
+        this(SandboxHost.builder().tmpfs(mib), work, PackageSet.typical());
     }
 
     /** On a host of another kind, e.g. a loop disk with swap and journal folders. */
     SandboxRun(SandboxHost.Builder builder, Path work) throws IOException {
+        this(builder, work, PackageSet.typical());
+    }
+
+    /** A host of {@code mib} with {@code packages} installed as its first generation. */
+    SandboxRun(int mib, Path work, PackageSet packages) throws IOException {
+        this(SandboxHost.builder().tmpfs(mib), work, packages);
+    }
+
+    /** A host of this kind with {@code packages} installed as its first generation. */
+    SandboxRun(SandboxHost.Builder builder, Path work, PackageSet packages) throws IOException {
         this.work = work;
         this.host = builder.build();
         try {
             this.scenario = Scenario.forHost(host);
-            this.first = scenario.commit("initial", pkgs -> PackageSet.typical());
+            this.first = scenario.commit("initial", pkgs -> packages);
             this.initial = host.install(scenario, first);
             profile(p -> p);
         } catch (RuntimeException e) {

@@ -76,6 +76,9 @@ final class ReportText {
             return;
         }
         out.println("  " + ByteSize.format(p.freeBytes()) + " free, reserve " + ByteSize.format(p.reserveBytes()));
+        for (Plan.StrategyUnits u : p.units()) {
+            units(out, u);
+        }
         p.passes().forEach(x -> out.println("  " + x.strategy() + " passes: " + x.reason()));
         for (Plan.PlannedStep s : p.steps()) {
             out.println("  step " + s.number() + " (" + s.strategy() + "): " + s.description());
@@ -88,6 +91,31 @@ final class ReportText {
         }
         out.println(p.complete() ? "  reaches the target " + p.to().toplevel() : "  does not reach the target");
         out.flush();
+    }
+
+    /** Units like {@code nvd diff}: name, old -> new version, old size -> estimated new size. */
+    static void units(PrintWriter out, Plan.StrategyUnits u) {
+        java.util.Map<dev.inchworm.api.strategy.UnitChange.Change, Long> counts = new java.util.EnumMap<>(
+                dev.inchworm.api.strategy.UnitChange.Change.class);
+        u.units().forEach(c -> counts.merge(c.change(), 1L, Long::sum));
+        out.println("  units (" + u.strategy() + "): " + counts.getOrDefault(dev.inchworm.api.strategy.UnitChange.Change.CHANGED, 0L)
+                + " changed, " + counts.getOrDefault(dev.inchworm.api.strategy.UnitChange.Change.ADDED, 0L) + " added, "
+                + counts.getOrDefault(dev.inchworm.api.strategy.UnitChange.Change.REMOVED, 0L) + " removed");
+        int width = u.units().stream().mapToInt(c -> c.name().length()).max().orElse(4);
+        for (dev.inchworm.api.strategy.UnitChange c : u.units()) {
+            String mark = switch (c.change()) {
+                case ADDED -> "[A]";
+                case REMOVED -> "[R]";
+                case CHANGED -> "[U]";
+            };
+            String versions = switch (c.change()) {
+                case ADDED -> "(none) -> " + c.newVersion();
+                case REMOVED -> c.oldVersion() + " -> (none)";
+                case CHANGED -> c.oldVersion() + " -> " + c.newVersion();
+            };
+            out.println("    " + mark + " " + String.format("%-" + width + "s", c.name()) + "  " + versions + "  "
+                    + ByteSize.format(c.oldBytes()) + " -> ~" + ByteSize.format(c.estimatedNewBytes()));
+        }
     }
 
     static void status(PrintWriter out, HostStatus s) {

@@ -58,6 +58,12 @@ final class ExtensionCalls {
         return propose(strategy.extension(), strategy.settings(), index, current, target, history);
     }
 
+    /** The units a strategy sees changing, for a plan. */
+    List<dev.inchworm.api.strategy.UnitChange> units(Bound<UpgradeStrategy<?>> strategy, int index, SystemState current,
+                                                     Evaluation target) {
+        return units(strategy.extension(), strategy.settings(), index, current, target);
+    }
+
     Proposal afterFailure(Bound<UpgradeStrategy<?>> strategy, int index, SystemState current, Evaluation target,
                           List<StepResult> history, Step failed, NixFailure failure) {
         return afterFailure(strategy.extension(), strategy.settings(), index, current, target, history, failed, failure);
@@ -97,6 +103,11 @@ final class ExtensionCalls {
     private <S extends Record> Proposal propose(UpgradeStrategy<S> strategy, Record settings, int index,
                                                 SystemState current, Evaluation target, List<StepResult> history) {
         return strategy.propose(strategyContext(strategy, settings, index, current, target, history));
+    }
+
+    private <S extends Record> List<dev.inchworm.api.strategy.UnitChange> units(UpgradeStrategy<S> strategy,
+            Record settings, int index, SystemState current, Evaluation target) {
+        return strategy.units(strategyContext(strategy, settings, index, current, target, List.of()));
     }
 
     private <S extends Record> Proposal afterFailure(UpgradeStrategy<S> strategy, Record settings, int index,

@@ -19,10 +19,13 @@ import java.util.Objects;
  * @param passes         strategies that would hand over, with their reasons
  * @param complete       true when the steps reach the target; false when the plan stops short
  * @param notes          remarks: an interrupted run that would be taken over first, a plan cut short
+ * @param units          the units (packages) the strategies that work by units see changing,
+ *                       like {@code nvd diff}; empty when none does
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Plan(RunReport.Side from, RunReport.Side to, boolean alreadyCurrent, long freeBytes, long reserveBytes,
-                   List<PlannedStep> steps, List<StrategyPass> passes, boolean complete, List<String> notes) {
+                   List<PlannedStep> steps, List<StrategyPass> passes, boolean complete, List<String> notes,
+                   List<StrategyUnits> units) {
 
     public Plan {
         Objects.requireNonNull(from, "from");
@@ -30,6 +33,15 @@ public record Plan(RunReport.Side from, RunReport.Side to, boolean alreadyCurren
         steps = List.copyOf(steps);
         passes = List.copyOf(passes);
         notes = List.copyOf(notes);
+        units = List.copyOf(units);
+    }
+
+    /** The units one strategy sees changing from the current system to the target. */
+    public record StrategyUnits(String strategy, List<dev.inchworm.api.strategy.UnitChange> units) {
+        public StrategyUnits {
+            Objects.requireNonNull(strategy, "strategy");
+            units = List.copyOf(units);
+        }
     }
 
     /**

@@ -71,10 +71,22 @@ final class Planner {
         RunReport.Side fromSide = new RunReport.Side(from.orElse(null), current.toplevel());
         RunReport.Side toSide = new RunReport.Side(to, target.toplevel());
         if (current.toplevel().equals(target.toplevel())) {
-            return new Plan(fromSide, toSide, true, free, reserve, List.of(), List.of(), true, remarks);
+            return new Plan(fromSide, toSide, true, free, reserve, List.of(), List.of(), true, remarks, List.of());
         }
 
         SystemState state = new SystemState(current, current.toplevel(), Optional.empty(), from);
+        List<Plan.StrategyUnits> units = new ArrayList<>();
+        List<Bound<UpgradeStrategy<?>>> chain = setup.extensions().strategies();
+        for (int i = 0; i < chain.size(); i++) {
+            try {
+                List<dev.inchworm.api.strategy.UnitChange> changes = calls.units(chain.get(i), i, state, target);
+                if (!changes.isEmpty()) {
+                    units.add(new Plan.StrategyUnits(chain.get(i).id(), changes));
+                }
+            } catch (RuntimeException e) {
+                remarks.add(chain.get(i).id() + " could not list the units: " + e.getMessage());
+            }
+        }
         List<StepResult> history = new ArrayList<>();
         List<Plan.PlannedStep> steps = new ArrayList<>();
         List<StrategyPass> passes = new ArrayList<>();
@@ -116,7 +128,7 @@ final class Planner {
             state = new SystemState(next, step.toplevel(), Optional.of(step.drv()), step.revision());
         }
         boolean complete = state.toplevel().equals(target.toplevel());
-        return new Plan(fromSide, toSide, false, free, reserve, steps, passes, complete, remarks);
+        return new Plan(fromSide, toSide, false, free, reserve, steps, passes, complete, remarks, units);
     }
 
     private Revision resolve(String ref, String option) {

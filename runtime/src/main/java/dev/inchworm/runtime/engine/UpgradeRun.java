@@ -247,7 +247,9 @@ final class UpgradeRun {
     private Evaluation ensureTarget() {
         RunRecord run = journal.current();
         if (run.target() != null) {
-            return run.target().evaluation(run.targetRevision());
+            Evaluation known = run.target().evaluation(run.targetRevision());
+            keepDerivation(known.drv(), targetDrvRoot(run));
+            return known;
         }
         progress.stage("evaluating " + run.targetRevision().shortId());
         Evaluation evaluation;
@@ -261,6 +263,9 @@ final class UpgradeRun {
                     + " could not be evaluated: " + e.getMessage()));
         }
         journal.update(r -> r.withTarget(Target.of(evaluation)));
+        // Collections after a failed step must not take the target's .drv tree: a later
+        // strategy (package-stepping) works from it.
+        keepDerivation(evaluation.drv(), targetDrvRoot(journal.current()));
         return evaluation;
     }
 
@@ -409,6 +414,9 @@ final class UpgradeRun {
 
     /** Checks the fit and runs reclaimers, cheapest first, while the step is short of space. */
     private void prepare(StepRecord step, long started) {
+        // A strategy may have just added the step's .drv (package-stepping's masked systems):
+        // no GC root holds it yet, and the reclaimers below may collect garbage.
+        keepDerivation(step.drv(), gcRoot(journal.current(), step.number() + ".drv"));
         StorageReport before = measure();
         progress.step(step.number(), step.strategy(), step.step(), before);
         long need = step.estimatedBytes() + setup.config().reserveBytes();
@@ -715,6 +723,10 @@ final class UpgradeRun {
         return setup.stateDir().resolve("gcroots").resolve(run.runId() + "-step-" + name);
     }
 
+    private Path targetDrvRoot(RunRecord run) {
+        return setup.stateDir().resolve("gcroots").resolve(run.runId() + "-target.drv");
+    }
+
     private Path initialDrvRoot(RunRecord run) {
         return setup.stateDir().resolve("gcroots").resolve(run.runId() + "-initial.drv");
     }
@@ -733,6 +745,7 @@ final class UpgradeRun {
             deleteQuietly(gcRoot(run, step.number() + ".drv"));
         }
         deleteQuietly(initialDrvRoot(run));
+        deleteQuietly(targetDrvRoot(run));
     }
 
     /**

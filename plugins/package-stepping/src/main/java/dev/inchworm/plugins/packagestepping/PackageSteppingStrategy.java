@@ -98,6 +98,9 @@ public final class PackageSteppingStrategy implements UpgradeStrategy<PackageSte
     @Override
     public Proposal propose(StrategyContext<Settings> context) {
         try {
+            if (!context.host().nix().isValid(context.current().toplevel())) {
+                return Stepping.planned(context);
+            }
             return Stepping.analyse(context).next();
         } catch (Stepping.Refused e) {
             return Proposal.pass(e.getMessage());

@@ -166,7 +166,7 @@ final class Stepping {
         return pinned;
     }
 
-    private static void refuseUnsupported(Map<StorePath, Derivation> derivations) {
+    static void refuseUnsupported(Map<StorePath, Derivation> derivations) {
         List<String> refused = new ArrayList<>();
         for (Map.Entry<StorePath, Derivation> e : new java.util.TreeMap<>(derivations).entrySet()) {
             String why;
@@ -282,6 +282,7 @@ final class Stepping {
                     pending.append(key).append('=').append(ownBytes(source, old, current)).append(';'));
         }
         context.state().put(PENDING, pending.toString());
+        remember(context.state(), toplevel, masked.upgraded(), batches.subList(Math.min(1, batches.size()), batches.size()));
         List<String> units = new ArrayList<>(batch);
         masked.upgraded().stream().filter(k -> !batch.contains(k)
                 && masking.units().get(k).map(u -> u.change() != Unit.Change.UNCHANGED).orElse(false))
@@ -292,6 +293,64 @@ final class Stepping {
         String description = (last ? "reach the target: " : "step " + (done + 1) + " of about "
                 + (done + batches.size()) + ": ") + what;
         return Proposal.next(new Step(description, masked.toplevel(), toplevel, estimate, units, Optional.empty()));
+    }
+
+    /** State: for a plan, the steps after the one that reaches a toplevel, and what it upgraded. */
+    static final String PLAN_UPGRADED = "plan.upgraded.";
+    static final String PLAN_REST = "plan.rest.";
+    static final String PLAN_BASE = "plan.base";
+
+    /** Notes, from a built system, what a plan's later steps need: the base, the upgraded units, the rest. */
+    private void remember(PluginState state, StorePath toplevel, Set<String> upgraded, List<Schedule.Batch> rest) {
+        state.put(PLAN_BASE, masking.old().toplevel().path());
+        state.put(PLAN_UPGRADED + toplevel, String.join(",", upgraded));
+        state.put(PLAN_REST + toplevel, rest.stream().map(b -> String.join(",", b.units()) + "=" + b.addedBytes())
+                .collect(Collectors.joining(";")));
+    }
+
+    /**
+     * The next step of a plan, where the current system is a step not built (the engine's
+     * {@code plan} assumes each step succeeds): masks the plan's base system with what the
+     * earlier steps upgraded plus the next batch of the remembered schedule.
+     */
+    static Proposal planned(StrategyContext<PackageSteppingStrategy.Settings> context) {
+        PluginState state = context.state();
+        StorePath current = context.current().toplevel();
+        Optional<String> upgraded = state.get(PLAN_UPGRADED + current);
+        Optional<String> rest = state.get(PLAN_REST + current);
+        Optional<String> base = state.get(PLAN_BASE);
+        if (upgraded.isEmpty() || rest.isEmpty() || base.isEmpty()) {
+            throw new Refused("the current system " + current + " is not in the store (not built)");
+        }
+        Nix nix = context.host().nix();
+        StoreDerivations source = new StoreDerivations(nix);
+        StorePath baseDrv = new StorePath(base.get());
+        source.prefetch(context.target().drv());
+        source.prefetch(baseDrv);
+        Masking masking = new Masking(source, context.target().drv(), baseDrv);
+        List<String> batches = rest.get().isEmpty() ? List.of() : List.of(rest.get().split(";"));
+        Set<String> all = new TreeSet<>(List.of(upgraded.get().split(",")));
+        all.remove("");
+        List<String> batch = List.of();
+        long estimate = 0;
+        if (!batches.isEmpty()) {
+            String first = batches.get(0);
+            int eq = first.lastIndexOf('=');
+            batch = List.of(first.substring(0, eq).split(","));
+            estimate = Math.max(0, Long.parseLong(first.substring(eq + 1)));
+        }
+        all.addAll(batch);
+        all.retainAll(masking.units().keys());
+        MaskedSystem masked = masking.mask(all);
+        for (MaskedSystem.NewDerivation drv : masked.derivations()) {
+            nix.addDerivation(drv.name(), drv.aterm());
+        }
+        StorePath toplevel = masked.outputs().get("out");
+        state.put(PLAN_UPGRADED + toplevel, String.join(",", all));
+        state.put(PLAN_REST + toplevel, String.join(";", batches.subList(Math.min(1, batches.size()), batches.size())));
+        boolean last = masked.masked().isEmpty();
+        String description = (last ? "reach the target: " : "then: ") + String.join(", ", batch);
+        return Proposal.next(new Step(description, masked.toplevel(), toplevel, estimate, batch, Optional.empty()));
     }
 
     /** The changing units with their sizes, for plans. */

@@ -75,6 +75,11 @@ final class StepLoop {
                 List.of(host.stateDir().resolve("booted-system"), host.stateDir().resolve("current-system")));
     }
 
+    /** The strategy's notes so far. */
+    Map<String, String> notes() {
+        return Map.copyOf(notes);
+    }
+
     /** A plain rebuild: realise the target at once. Empty when it built, else the failure. */
     Optional<NixFailure> plainRebuild(Evaluation target) {
         try {

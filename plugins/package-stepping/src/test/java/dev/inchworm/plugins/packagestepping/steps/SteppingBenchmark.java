@@ -66,9 +66,9 @@ public final class SteppingBenchmark {
                 ## Per-package stepping
 
                 The smallest `/nix` (MiB) on which each upgrade completes: a plain rebuild (build the
-                target at once) and `package-stepping` (driven through the real Nix backend by the
-                engine's step loop: build, on out-of-disk collect and split, set the profile,
-                activate, collect). Found by bisection over the bytes left free after the current
+                target at once) and `package-stepping` (the strategy over the real Nix backend, driven
+                by `StepLoop`, a test loop doing what the engine does: build, on out-of-disk collect and
+                split, set the profile, activate, delete the previous step's generation, collect). Found by bisection over the bytes left free after the current
                 system (grain %d KiB), each trial on a fresh sandbox host (tmpfs `/nix`, Nix 2.8,
                 `gc-reserved-space` 8 MiB counted as used). The booted system and the initial
                 generation stay rooted during the run, as on NixOS, so the old versions stay: the

@@ -75,6 +75,11 @@ class SteppingSandboxTest {
         assertEquals(target.toplevel(), host.systemProfile().orElseThrow());
         assertTrue(outcome.done() >= 2, outcome.steps().toString());
         assertTrue(outcome.peakUsedBytes() <= host.sizeBytes());
+        // the first done step measured its unit: same size again, so the measured growth is about 1
+        java.util.Map<String, String> notes = loop.notes();
+        long measuredOld = Long.parseLong(notes.get("measured.oldBytes"));
+        long measuredNew = Long.parseLong(notes.get("measured.newBytes"));
+        assertTrue(measuredOld >= 3 * MiB && Math.abs(measuredNew - measuredOld) < 64 * KiB, notes.toString());
     }
 
     private static PackageSteppingStrategy.Settings oneUnitPerStep() {
