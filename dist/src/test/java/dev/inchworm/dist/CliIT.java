@@ -1,6 +1,7 @@
 package dev.inchworm.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -139,6 +140,21 @@ class CliIT {
         assertTrue(validate.err().contains(profile + ":1:1: system: required key is missing"), validate.err());
 
         assertEquals(2, Dist.run(tmp, "probe").code(), "missing --profile is a usage error");
+    }
+
+    @Test
+    void aProbeThatCannotMeasureIsAConfigurationErrorNamingTheProbe() throws Exception {
+        Path profile = tmp.resolve("missing.yaml");
+        Files.writeString(profile, """
+                host: it
+                system: {repository: /r, expression: default.nix, attribute: system}
+                probe: {id: statvfs, settings: {path: /inchworm/does/not/exist}}
+                """);
+        Dist.Result r = Dist.run(tmp, "probe", "--profile", profile.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("probe 'statvfs' (plugin statvfs) could not measure"), r.err());
+        assertTrue(r.err().contains("/inchworm/does/not/exist"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace for a configuration error: " + r.err());
     }
 
     @Test

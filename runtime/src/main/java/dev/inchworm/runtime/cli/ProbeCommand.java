@@ -11,6 +11,7 @@ import dev.inchworm.runtime.engine.BasicContext;
 import dev.inchworm.runtime.engine.MemoryPluginState;
 import dev.inchworm.runtime.engine.RuntimeHost;
 import dev.inchworm.runtime.plugin.ExtensionKind;
+import dev.inchworm.runtime.plugin.PluginException;
 import dev.inchworm.runtime.plugin.PluginRegistry;
 import dev.inchworm.runtime.plugin.Selected;
 import java.io.PrintWriter;
@@ -71,7 +72,14 @@ final class ProbeCommand implements Callable<Integer> {
                 },
                 profile.stateDir(), pluginId, LoggerFactory.getLogger("inchworm.plugin." + pluginId));
         StorageProbe storageProbe = probe.as(StorageProbe.class);
-        return storageProbe.measure(new BasicContext(probe.settings(), host, new MemoryPluginState()));
+        try {
+            return storageProbe.measure(new BasicContext(probe.settings(), host, new MemoryPluginState()));
+        } catch (RuntimeException e) {
+            // A probe that cannot measure is almost always set up wrong (a path that does not
+            // exist on the host): say which probe and what it said, exit 2, no stack trace.
+            throw new PluginException("probe '" + probe.id() + "' (plugin " + pluginId + ") could not measure: "
+                    + e.getMessage(), e);
+        }
     }
 
     private static String line(String label, Volume v) {
