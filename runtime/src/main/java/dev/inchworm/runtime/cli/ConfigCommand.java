@@ -1,6 +1,6 @@
 package dev.inchworm.runtime.cli;
 
-import dev.inchworm.runtime.config.ByteSize;
+import dev.inchworm.api.ByteSize;
 import dev.inchworm.runtime.config.HostProfile;
 import dev.inchworm.runtime.config.Selection;
 import dev.inchworm.runtime.plugin.PluginRegistry;

@@ -5,7 +5,7 @@ import dev.inchworm.api.host.CommandRunner;
 import dev.inchworm.api.storage.StorageProbe;
 import dev.inchworm.api.storage.StorageReport;
 import dev.inchworm.api.storage.Volume;
-import dev.inchworm.runtime.config.ByteSize;
+import dev.inchworm.api.ByteSize;
 import dev.inchworm.runtime.config.HostProfile;
 import dev.inchworm.runtime.engine.BasicContext;
 import dev.inchworm.runtime.engine.MemoryPluginState;

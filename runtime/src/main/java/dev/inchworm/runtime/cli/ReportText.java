@@ -2,7 +2,7 @@ package dev.inchworm.runtime.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.inchworm.api.nix.Generation;
-import dev.inchworm.runtime.config.ByteSize;
+import dev.inchworm.api.ByteSize;
 import dev.inchworm.runtime.engine.HostStatus;
 import dev.inchworm.runtime.engine.Plan;
 import dev.inchworm.runtime.engine.RunReport;

@@ -2,7 +2,7 @@ package dev.inchworm.runtime.cli;
 
 import dev.inchworm.api.storage.StorageReport;
 import dev.inchworm.api.strategy.Step;
-import dev.inchworm.runtime.config.ByteSize;
+import dev.inchworm.api.ByteSize;
 import dev.inchworm.runtime.engine.Progress;
 import java.io.PrintWriter;
 import java.time.Duration;

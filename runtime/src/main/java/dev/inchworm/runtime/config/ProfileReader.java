@@ -1,5 +1,6 @@
 package dev.inchworm.runtime.config;
 
+import dev.inchworm.api.ByteSize;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;

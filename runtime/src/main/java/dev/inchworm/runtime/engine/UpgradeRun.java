@@ -19,7 +19,7 @@ import dev.inchworm.api.strategy.Step;
 import dev.inchworm.api.strategy.StepResult;
 import dev.inchworm.api.strategy.SystemState;
 import dev.inchworm.api.strategy.UpgradeStrategy;
-import dev.inchworm.runtime.config.ByteSize;
+import dev.inchworm.api.ByteSize;
 import dev.inchworm.runtime.config.EngineConfig;
 import dev.inchworm.runtime.journal.InitialSystem;
 import dev.inchworm.runtime.journal.InstalledRevisions;

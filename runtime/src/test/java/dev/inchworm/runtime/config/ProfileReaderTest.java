@@ -1,5 +1,6 @@
 package dev.inchworm.runtime.config;
 
+import dev.inchworm.api.ByteSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

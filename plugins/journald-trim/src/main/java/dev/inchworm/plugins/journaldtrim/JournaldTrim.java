@@ -1,5 +1,6 @@
 package dev.inchworm.plugins.journaldtrim;
 
+import dev.inchworm.api.ByteSize;
 import dev.inchworm.api.host.Command;
 import dev.inchworm.api.host.CommandResult;
 import dev.inchworm.api.reclaim.ReclaimContext;
@@ -42,7 +43,7 @@ public final class JournaldTrim implements Reclaimer<JournaldTrim.Settings> {
                 throw new IllegalArgumentException("directory must be an absolute path: '" + directory + "'");
             }
             keep = keep == null ? "16MiB" : keep;
-            Size.parse("keep", keep);
+            ByteSize.parse("keep", keep);
             if (maxAge != null && !maxAge.matches("\\s*([0-9]+\\s*[a-z]*\\s*)+")) {
                 throw new IllegalArgumentException("maxAge: not a time span: '" + maxAge
                         + "' (write e.g. 2weeks, 1month, 3d, 12h)");
@@ -50,7 +51,7 @@ public final class JournaldTrim implements Reclaimer<JournaldTrim.Settings> {
         }
 
         long keepBytes() {
-            return Size.parse("keep", keep);
+            return ByteSize.parse("keep", keep);
         }
 
         String measured() {
@@ -110,11 +111,11 @@ public final class JournaldTrim implements Reclaimer<JournaldTrim.Settings> {
         long freed = Math.max(0, before.total() - after.total());
         long deleted = before.files().keySet().stream().filter(f -> !after.files().containsKey(f)).count();
         if (deleted == 0) {
-            return Reclaimed.nothing("journal in " + where + ": nothing archived to delete (" + Size.format(after.total())
-                    + " in use, keep " + Size.format(settings.keepBytes()) + ")");
+            return Reclaimed.nothing("journal in " + where + ": nothing archived to delete (" + ByteSize.format(after.total())
+                    + " in use, keep " + ByteSize.format(settings.keepBytes()) + ")");
         }
-        return new Reclaimed(freed, "vacuumed " + Size.format(freed) + " of journal in " + where + " ("
-                + deleted + " archived file" + (deleted == 1 ? "" : "s") + " deleted, " + Size.format(after.total()) + " left)");
+        return new Reclaimed(freed, "vacuumed " + ByteSize.format(freed) + " of journal in " + where + " ("
+                + deleted + " archived file" + (deleted == 1 ? "" : "s") + " deleted, " + ByteSize.format(after.total()) + " left)");
     }
 
     private static void vacuum(ReclaimContext<Settings> context, Settings settings, String option) {

@@ -141,7 +141,7 @@ class JournaldTrimTest {
         assertEquals("/var/log/journal", defaults.measured());
         assertEquals("directory must be an absolute path: 'log'", assertThrows(IllegalArgumentException.class,
                 () -> new JournaldTrim.Settings("log", null, null)).getMessage());
-        assertEquals("keep: not a size: 'some' (write bytes as a number, or e.g. 64MiB, 2GiB, 512M)",
+        assertEquals("keep: not a size: 'some' (write bytes as a number, or e.g. 64MiB, 1.5GiB, 512M)",
                 assertThrows(IllegalArgumentException.class, () -> new JournaldTrim.Settings(null, "some", null)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> new JournaldTrim.Settings(null, null, "last; rm -rf"));
         assertEquals(new JournaldTrim.Usage(java.util.Map.of("/j/a.journal", 8192L, "/j/b b.journal~", 512L)),

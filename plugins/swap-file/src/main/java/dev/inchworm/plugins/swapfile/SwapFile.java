@@ -1,5 +1,6 @@
 package dev.inchworm.plugins.swapfile;
 
+import dev.inchworm.api.ByteSize;
 import dev.inchworm.api.host.Command;
 import dev.inchworm.api.host.CommandResult;
 import dev.inchworm.api.provision.ProvisionContext;
@@ -47,13 +48,13 @@ public final class SwapFile implements Provisioner<SwapFile.Settings> {
                 throw new IllegalArgumentException("path must be an absolute file path: '" + path + "'");
             }
             size = size == null ? "2GiB" : size;
-            if (Size.parse("size", size) < 64 * 1024) {
+            if (ByteSize.parse("size", size) < 64 * 1024) {
                 throw new IllegalArgumentException("size: a swap file needs at least 64 KiB: '" + size + "'");
             }
             keepFree = keepFree == null ? "64MiB" : keepFree;
-            Size.parse("keepFree", keepFree);
+            ByteSize.parse("keepFree", keepFree);
             if (minFreeMemory != null) {
-                Size.parse("minFreeMemory", minFreeMemory);
+                ByteSize.parse("minFreeMemory", minFreeMemory);
             }
             if (priority != null && (priority < -1 || priority > 32767)) {
                 throw new IllegalArgumentException("priority must be -1 to 32767: " + priority);
@@ -61,15 +62,15 @@ public final class SwapFile implements Provisioner<SwapFile.Settings> {
         }
 
         long sizeBytes() {
-            return Size.parse("size", size);
+            return ByteSize.parse("size", size);
         }
 
         long keepFreeBytes() {
-            return Size.parse("keepFree", keepFree);
+            return ByteSize.parse("keepFree", keepFree);
         }
 
         Optional<Long> minFreeMemoryBytes() {
-            return Optional.ofNullable(minFreeMemory).map(m -> Size.parse("minFreeMemory", m));
+            return Optional.ofNullable(minFreeMemory).map(m -> ByteSize.parse("minFreeMemory", m));
         }
 
         String folder() {
@@ -102,7 +103,7 @@ public final class SwapFile implements Provisioner<SwapFile.Settings> {
             long free = freeMemory(run(context, QUICK, "cat", "/proc/meminfo").stdout());
             if (free >= threshold.get()) {
                 context.host().log().info("swap-file: {} of memory and swap free, at least {} wanted: no swap file",
-                        Size.format(free), Size.format(threshold.get()));
+                        ByteSize.format(free), ByteSize.format(threshold.get()));
                 return;
             }
         }
@@ -113,9 +114,9 @@ public final class SwapFile implements Provisioner<SwapFile.Settings> {
         long available = availableBytes(context, settings.folder());
         long needed = settings.sizeBytes() + settings.keepFreeBytes();
         if (available < needed) {
-            throw new IllegalStateException("no room for a " + Size.format(settings.sizeBytes()) + " swap file in "
-                    + settings.folder() + ": " + Size.format(available) + " free, " + Size.format(needed)
-                    + " needed (size + keepFree " + Size.format(settings.keepFreeBytes()) + ")");
+            throw new IllegalStateException("no room for a " + ByteSize.format(settings.sizeBytes()) + " swap file in "
+                    + settings.folder() + ": " + ByteSize.format(available) + " free, " + ByteSize.format(needed)
+                    + " needed (size + keepFree " + ByteSize.format(settings.keepFreeBytes()) + ")");
         }
         // Written before the file exists: a crash from here on leaves a note release can act on.
         context.state().put(PATH_KEY, path);
@@ -142,7 +143,7 @@ public final class SwapFile implements Provisioner<SwapFile.Settings> {
             }
             throw e;
         }
-        context.host().log().info("swap-file: {} of swap on at {}", Size.format(settings.sizeBytes()), path);
+        context.host().log().info("swap-file: {} of swap on at {}", ByteSize.format(settings.sizeBytes()), path);
     }
 
     @Override

@@ -22,7 +22,7 @@ class SettingsAndParsingTest {
     void badSettingsSayWhatAndWhich() {
         assertEquals("path must be an absolute file path: 'swapfile'", assertThrows(IllegalArgumentException.class,
                 () -> new SwapFile.Settings("swapfile", null, null, null, null)).getMessage());
-        assertEquals("size: not a size: 'lots' (write bytes as a number, or e.g. 64MiB, 2GiB, 512M)",
+        assertEquals("size: not a size: 'lots' (write bytes as a number, or e.g. 64MiB, 1.5GiB, 512M)",
                 assertThrows(IllegalArgumentException.class,
                         () -> new SwapFile.Settings(null, "lots", null, null, null)).getMessage());
         assertEquals("size: a swap file needs at least 64 KiB: '4k'", assertThrows(IllegalArgumentException.class,

@@ -1,4 +1,4 @@
-package dev.inchworm.runtime.config;
+package dev.inchworm.api;
 
 import java.math.BigDecimal;
 import java.util.Locale;
@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
  * Sizes as people write them in a profile ({@code 64MiB}, {@code 1.5GiB}, {@code 512M},
  * {@code 1048576}) and as reports print them. K, M, G, T with or without {@code i} and
  * {@code B} are all powers of 1024: disk space on a small host is counted in binary units.
+ * Here in the api so that the runtime and every plugin read and print sizes the same way.
  */
+@Api(status = Api.Status.STABLE, since = "0.1")
 public final class ByteSize {
 
     private static final Pattern SIZE = Pattern.compile(
@@ -40,6 +42,19 @@ public final class ByteSize {
             throw new IllegalArgumentException("size too large: '" + text + "'");
         }
         return bytes.longValue();
+    }
+
+    /**
+     * Parses a size given for the settings key {@code key}, whose name the error message carries.
+     *
+     * @throws IllegalArgumentException naming the key, the text and the accepted forms
+     */
+    public static long parse(String key, String text) {
+        try {
+            return parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
     }
 
     /** {@code 1.5 GiB}, {@code 312.0 MiB}, {@code 512 B}: one decimal above a KiB. */
