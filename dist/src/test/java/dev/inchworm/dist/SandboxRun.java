@@ -51,11 +51,16 @@ final class SandboxRun implements AutoCloseable {
 
     /** On a host of another kind, e.g. a loop disk with swap and journal folders. */
     SandboxRun(SandboxHost.Builder builder, Path work) throws IOException {
+        this(builder, work, PackageSet.typical());
+    }
+
+    /** With another package set installed as revision 1. */
+    SandboxRun(SandboxHost.Builder builder, Path work, PackageSet installed) throws IOException {
         this.work = work;
         this.host = builder.build();
         try {
             this.scenario = Scenario.forHost(host);
-            this.first = scenario.commit("initial", pkgs -> PackageSet.typical());
+            this.first = scenario.commit("initial", pkgs -> installed);
             this.initial = host.install(scenario, first);
             profile(p -> p);
         } catch (RuntimeException e) {
