@@ -522,7 +522,12 @@ public final class NixCli implements Nix {
             args.add("--max-freed");
             args.add(Long.toString(max));
         });
-        return NixOutput.gcSummary(nix.run(nix.classic("nix-store", args)).stdout());
+        GcResult result = NixOutput.gcSummary(nix.run(nix.classic("nix-store", args)).stdout());
+        // The collection deleted Nix's reserved file (gc-reserved-space, 8 MiB); the next Nix
+        // command writes it again. Open the store now so that free space measured after a
+        // collection is what a build will really find, not 8 MiB more.
+        nix.run(nix.classic("nix-store", List.of("--check-validity", "--print-invalid")));
+        return result;
     }
 
     @Override

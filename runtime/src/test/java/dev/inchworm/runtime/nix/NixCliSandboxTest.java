@@ -315,6 +315,8 @@ class NixCliSandboxTest {
         assertTrue(gc.bytesFreed() >= 2 * MiB, "the old firefox alone is 2 MiB: " + gc);
         assertFalse(sandbox.host.exists(oldFirefox));
         assertFalse(sandbox.host.exists(installed.toplevel()));
+        assertTrue(Files.isRegularFile(sandbox.host.storeRoot().resolve("var/nix/db/reserved")),
+                "the reserved file is back, so free space measured now is what a build finds");
         for (StorePath kept : newClosure) {
             assertTrue(nix.isValid(kept), kept + " was collected");
         }
