@@ -142,6 +142,7 @@ public final class ProcessRunner implements CommandRunner {
             }
         } catch (InterruptedException e) {
             tree.kill();
+            stdout.close(); // the log file, if the output overflowed into one
             Thread.currentThread().interrupt();
             throw new CommandException(argv, "interrupted while running " + argv, e);
         }
