@@ -63,9 +63,12 @@ final class StoreSampler implements AutoCloseable {
         return peakUsed.get();
     }
 
-    /** Takes a last sample and stops. */
+    /** Takes a last sample and stops; closing again does nothing (no sample after the step's end). */
     @Override
     public void close() {
+        if (!running) {
+            return;
+        }
         running = false;
         thread.interrupt();
         try {
