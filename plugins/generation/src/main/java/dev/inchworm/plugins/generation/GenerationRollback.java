@@ -1,8 +1,10 @@
 package dev.inchworm.plugins.generation;
 
 import dev.inchworm.api.NoSettings;
+import dev.inchworm.api.host.CommandException;
 import dev.inchworm.api.nix.Generation;
 import dev.inchworm.api.nix.Nix;
+import dev.inchworm.api.nix.NixException;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.rollback.Rollback;
 import dev.inchworm.api.rollback.RollbackContext;
@@ -57,9 +59,25 @@ public final class GenerationRollback implements Rollback<NoSettings> {
         }
         nix.switchToConfiguration(context.initialToplevel(), context.action());
         List<Integer> failed = runGenerations(nix, context, number);
-        nix.deleteGenerations(failed);
         return RollbackResult.restored("the profile is back on generation " + number + ", activated ("
-                + context.action().argument() + ")" + (failed.isEmpty() ? "" : "; deleted generations " + failed));
+                + context.action().argument() + ")" + deleted(context, failed));
+    }
+
+    /**
+     * Deletes the run's generations. The host already runs the initial system: a generation
+     * left behind costs space, so a failure here is reported, not turned into a failed rollback.
+     */
+    private static String deleted(RollbackContext<NoSettings> context, List<Integer> generations) {
+        if (generations.isEmpty()) {
+            return "";
+        }
+        try {
+            context.host().nix().deleteGenerations(generations);
+            return "; deleted generations " + generations;
+        } catch (NixException | CommandException e) {
+            context.host().log().warn("generation: cannot delete generations {}: {}", generations, e.getMessage());
+            return "; could not delete generations " + generations + ": " + e.getMessage();
+        }
     }
 
     private static Optional<Generation> initial(RollbackContext<NoSettings> context) {
