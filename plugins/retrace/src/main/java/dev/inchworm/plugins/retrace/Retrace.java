@@ -135,6 +135,7 @@ public final class Retrace implements Rollback<NoSettings> {
     private static void activate(RollbackContext<NoSettings> context, Stop stop) {
         Nix nix = context.host().nix();
         Path root = context.host().stateDir().resolve("rebuilt");
+        RuntimeException failure = null;
         try {
             if (!nix.isValid(stop.toplevel())) {
                 // Room first: the run's systems the host no longer runs (left by an interruption).
@@ -153,11 +154,19 @@ public final class Retrace implements Rollback<NoSettings> {
                 }
             }
             nix.switchToConfiguration(stop.toplevel(), context.action());
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
         } finally {
             try {
                 Files.deleteIfExists(root);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove the GC root " + root, e);
+                // Never hide why the stop failed behind the root that could not be removed.
+                UncheckedIOException rootLeft = new UncheckedIOException("cannot remove the GC root " + root, e);
+                if (failure == null) {
+                    throw rootLeft;
+                }
+                failure.addSuppressed(rootLeft);
             }
         }
         pruneRunGenerations(context);
