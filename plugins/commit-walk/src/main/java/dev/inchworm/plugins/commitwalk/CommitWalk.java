@@ -1,5 +1,6 @@
 package dev.inchworm.plugins.commitwalk;
 
+import dev.inchworm.api.ByteSize;
 import dev.inchworm.api.nix.DryRun;
 import dev.inchworm.api.nix.Evaluation;
 import dev.inchworm.api.nix.Nix;
@@ -16,8 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.pf4j.Extension;
 
 /**
@@ -61,7 +60,7 @@ public final class CommitWalk implements UpgradeStrategy<CommitWalk.Settings> {
             if (maxEvaluations < 0) {
                 throw new IllegalArgumentException("maxEvaluations must be 0 (no limit) or more, not " + maxEvaluations);
             }
-            parseBytes(unknownBytes);
+            ByteSize.parse("unknownBytes", unknownBytes);
         }
 
         /** The defaults. */
@@ -71,14 +70,12 @@ public final class CommitWalk implements UpgradeStrategy<CommitWalk.Settings> {
 
         /** {@link #unknownBytes} in bytes. */
         public long unknownByteCount() {
-            return parseBytes(unknownBytes);
+            return ByteSize.parse("unknownBytes", unknownBytes);
         }
     }
 
     /** Note: the most commits a step may take, after a step ran out of disk. */
     static final String CAP = "maxCommits";
-
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B?|B)?", Pattern.CASE_INSENSITIVE);
 
     /** Evaluations by revision, for the life of this extension (one process). */
     private final Map<Revision, Evaluation> evaluated = new ConcurrentHashMap<>();
@@ -255,24 +252,6 @@ public final class CommitWalk implements UpgradeStrategy<CommitWalk.Settings> {
                     + " ahead), needs about " + show(bytes) + " + " + show(context.reserveBytes()) + " reserve, but "
                     + show(free) + " are free");
         }
-    }
-
-    /** Bytes from {@code 123}, {@code 64KiB}, {@code 512MiB}, {@code 2GiB}, {@code 1T} (powers of 1024). */
-    static long parseBytes(String text) {
-        Matcher m = SIZE.matcher(text.strip());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("unknownBytes: not a size: '" + text + "' (e.g. 64KiB, 1MiB)");
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
-        int shift = switch (unit.charAt(0)) {
-            case 'K' -> 10;
-            case 'M' -> 20;
-            case 'G' -> 30;
-            case 'T' -> 40;
-            default -> 0;
-        };
-        return n << shift;
     }
 
     static String show(long bytes) {

@@ -1,5 +1,6 @@
 package dev.inchworm.plugins.packagestepping;
 
+import dev.inchworm.api.ByteSize;
 import dev.inchworm.api.nix.NixFailure;
 import dev.inchworm.api.strategy.Proposal;
 import dev.inchworm.api.strategy.Step;
@@ -7,9 +8,6 @@ import dev.inchworm.api.strategy.StrategyContext;
 import dev.inchworm.api.strategy.UpgradeStrategy;
 import dev.inchworm.api.strategy.UnitChange;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.pf4j.Extension;
 
 /**
@@ -46,7 +44,7 @@ public final class PackageSteppingStrategy implements UpgradeStrategy<PackageSte
             if (maxUnitsPerStep < 0) {
                 throw new IllegalArgumentException("maxUnitsPerStep must be 0 (no limit) or more, not " + maxUnitsPerStep);
             }
-            parseBytes(batchSize);
+            ByteSize.parse("batchSize", batchSize);
         }
 
         /** The defaults. */
@@ -56,28 +54,8 @@ public final class PackageSteppingStrategy implements UpgradeStrategy<PackageSte
 
         /** {@link #batchSize} in bytes. */
         public long batchBytes() {
-            return parseBytes(batchSize);
+            return ByteSize.parse("batchSize", batchSize);
         }
-    }
-
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B?|B)?", Pattern.CASE_INSENSITIVE);
-
-    /** Bytes from {@code 123}, {@code 64KiB}, {@code 512MiB}, {@code 2GiB}, {@code 1T} (powers of 1024). */
-    static long parseBytes(String text) {
-        Matcher m = SIZE.matcher(text.strip());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("batchSize: not a size: '" + text + "' (e.g. 0, 64MiB, 2GiB)");
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
-        int shift = switch (unit.charAt(0)) {
-            case 'K' -> 10;
-            case 'M' -> 20;
-            case 'G' -> 30;
-            case 'T' -> 40;
-            default -> 0;
-        };
-        return n << shift;
     }
 
     @Override
