@@ -1,11 +1,11 @@
 package dev.inchworm.plugins.gc;
 
+import dev.inchworm.api.ByteSize;
 import dev.inchworm.api.NoSettings;
 import dev.inchworm.api.nix.GcResult;
 import dev.inchworm.api.reclaim.ReclaimContext;
 import dev.inchworm.api.reclaim.Reclaimed;
 import dev.inchworm.api.reclaim.Reclaimer;
-import java.util.Locale;
 import java.util.OptionalLong;
 import org.pf4j.Extension;
 
@@ -39,7 +39,7 @@ public final class GarbageCollection implements Reclaimer<NoSettings> {
     @Override
     public Reclaimed reclaim(ReclaimContext<NoSettings> context, long bytesWanted) {
         GcResult gc = context.host().nix().collectGarbage(OptionalLong.of(Math.max(1, bytesWanted)));
-        return new Reclaimed(gc.bytesFreed(), String.format(Locale.ROOT, "collected %d paths, %.1f MiB",
-                gc.pathsDeleted(), gc.bytesFreed() / 1048576.0));
+        return new Reclaimed(gc.bytesFreed(), "collected " + gc.pathsDeleted() + " paths, "
+                + ByteSize.format(gc.bytesFreed()));
     }
 }

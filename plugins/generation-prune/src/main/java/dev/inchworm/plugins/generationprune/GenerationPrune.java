@@ -1,5 +1,6 @@
 package dev.inchworm.plugins.generationprune;
 
+import dev.inchworm.api.ByteSize;
 import dev.inchworm.api.nix.GcResult;
 import dev.inchworm.api.nix.Generation;
 import dev.inchworm.api.nix.Nix;
@@ -8,7 +9,6 @@ import dev.inchworm.api.reclaim.Reclaimed;
 import dev.inchworm.api.reclaim.Reclaimer;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.OptionalLong;
 import org.pf4j.Extension;
 
@@ -69,8 +69,7 @@ public final class GenerationPrune implements Reclaimer<GenerationPrune.Settings
         }
         nix.deleteGenerations(doomed);
         GcResult gc = nix.collectGarbage(OptionalLong.empty());
-        return new Reclaimed(gc.bytesFreed(), String.format(Locale.ROOT,
-                "deleted generations %s, collected %d paths, %.1f MiB", doomed, gc.pathsDeleted(),
-                gc.bytesFreed() / 1048576.0));
+        return new Reclaimed(gc.bytesFreed(), "deleted generations " + doomed + ", collected "
+                + gc.pathsDeleted() + " paths, " + ByteSize.format(gc.bytesFreed()));
     }
 }
