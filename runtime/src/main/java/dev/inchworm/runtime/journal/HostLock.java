@@ -30,13 +30,11 @@ public final class HostLock implements AutoCloseable {
 
     private final Path file;
     private final FileChannel channel;
-    private final FileLock lock;
     private final Holder takenOverFrom;
 
-    private HostLock(Path file, FileChannel channel, FileLock lock, Holder takenOverFrom) {
+    private HostLock(Path file, FileChannel channel, Holder takenOverFrom) {
         this.file = file;
         this.channel = channel;
-        this.lock = lock;
         this.takenOverFrom = takenOverFrom;
     }
 
@@ -73,7 +71,7 @@ public final class HostLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(text), 0);
             channel.force(true);
-            HostLock held = new HostLock(file, channel, lock, previous.orElse(null));
+            HostLock held = new HostLock(file, channel, previous.orElse(null));
             channel = null;
             return held;
         } catch (IOException e) {
@@ -106,6 +104,7 @@ public final class HostLock implements AutoCloseable {
         return Optional.ofNullable(takenOverFrom);
     }
 
+    /** The lock file. */
     public Path path() {
         return file;
     }
@@ -120,10 +119,10 @@ public final class HostLock implements AutoCloseable {
             // A stale pid left in the file is detected as dead by the next run.
         } finally {
             try {
-                lock.release();
+                // Closing the channel releases the OS lock too; a failed release must not leave it open.
                 channel.close();
             } catch (IOException ignored) {
-                // closing the channel frees the OS lock in any case
+                // the kernel frees the lock with the descriptor when the process ends in any case
             }
         }
     }
