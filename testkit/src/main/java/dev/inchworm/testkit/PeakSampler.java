@@ -80,13 +80,17 @@ public final class PeakSampler implements AutoCloseable {
         if (!running) {
             return;
         }
-        sample();
-        running = false;
-        thread.interrupt();
         try {
-            thread.join(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            sample();
+        } finally {
+            // Stopped even when the last sample fails (the host already closed).
+            running = false;
+            thread.interrupt();
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
