@@ -157,6 +157,10 @@ public final class JournaldTrim implements Reclaimer<JournaldTrim.Settings> {
                 continue;
             }
             int space = line.indexOf(' ');
+            if (space <= 0 || !line.substring(0, space).chars().allMatch(Character::isDigit)) {
+                throw new IllegalStateException("journald-trim: unexpected line from find -printf '%b %p': '"
+                        + line + "' (expected 512-byte blocks, a space, a path)");
+            }
             files.put(line.substring(space + 1), Long.parseLong(line.substring(0, space)) * 512);
         }
         return new Usage(Map.copyOf(files));

@@ -146,5 +146,8 @@ class JournaldTrimTest {
         assertThrows(IllegalArgumentException.class, () -> new JournaldTrim.Settings(null, null, "last; rm -rf"));
         assertEquals(new JournaldTrim.Usage(java.util.Map.of("/j/a.journal", 8192L, "/j/b b.journal~", 512L)),
                 JournaldTrim.parse("16 /j/a.journal\n1 /j/b b.journal~\n"));
+        IllegalStateException odd = assertThrows(IllegalStateException.class,
+                () -> JournaldTrim.parse("16 /j/a.journal\nfind: '/j/x': Permission denied\n"));
+        assertTrue(odd.getMessage().contains("unexpected line from find"), odd.getMessage());
     }
 }
