@@ -168,6 +168,7 @@ final class UpgradeRun {
     // --- the run --------------------------------------------------------------------------
 
     private RunReport drive() {
+        Throwable primary = null;
         try {
             if (journal.current().phase() != RunPhase.FINISHING) {
                 try {
@@ -203,8 +204,20 @@ final class UpgradeRun {
             if (journal.current().phase() == RunPhase.ROLLING_BACK) {
                 restore();
             }
+        } catch (RuntimeException | Error e) {
+            primary = e;
+            throw e;
         } finally {
-            releaseProvisioners();
+            try {
+                releaseProvisioners();
+            } catch (RuntimeException e) {
+                // Releasing writes the journal too: when the run is already failing (say, the
+                // journal cannot be written), keep the first error and attach this one to it.
+                if (primary == null) {
+                    throw e;
+                }
+                primary.addSuppressed(e);
+            }
         }
         RunRecord run = journal.current();
         if (run.phase() == RunPhase.FINISHING) {
