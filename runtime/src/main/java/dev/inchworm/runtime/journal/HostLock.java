@@ -90,8 +90,8 @@ public final class HostLock implements AutoCloseable {
     /** The live process holding a state folder's lock, if any (for {@code status}). */
     public static Optional<Holder> holder(Path stateDir) {
         Path file = stateDir.resolve(FILE_NAME);
-        try {
-            return Holder.parse(Files.readString(file, StandardCharsets.UTF_8)).filter(Holder::alive);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return readHolder(channel).filter(Holder::alive);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
