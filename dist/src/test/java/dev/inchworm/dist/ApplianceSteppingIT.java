@@ -37,8 +37,9 @@ class ApplianceSteppingIT {
     @Test
     void aRoutineUpdateStepsWhereThePlainRebuildRunsOutOfDisk() throws Exception {
         // mostly outputs (the kernel has no source, the others' are small): a narrow window, which
-        // the engine's 1 MiB reserve mostly takes (stepping needs about 8.4 MiB free, plain 9)
-        stepsWhereThePlainRebuildFails(tmp, SteppingCases.applianceRoutine(), 900 * KiB);
+        // the engine's 1 MiB reserve mostly takes; in the middle of it (docs/benchmarks.md: Inchworm
+        // completes from about 8.6 MiB free, the plain rebuild from 9.1)
+        stepsWhereThePlainRebuildFails(tmp, SteppingCases.applianceRoutine(), 1100 * KiB);
     }
 
     @Test
