@@ -1,5 +1,6 @@
-# Shell functions for a tiny NixOS-like host in a sandbox, shared by scripts/demo and
-# scripts/bench-upgrade (source this file; needs root, Nix, git, util-linux).
+# Shell functions for a tiny NixOS-like host in a sandbox, shared by scripts/demo,
+# scripts/demo-stepping and scripts/bench-upgrade (source this file; needs root, Nix, git,
+# util-linux).
 #
 #   tiny_host_start MIB   a holder process with a private mount namespace and a MIB tmpfs over
 #                         /nix inside (never the machine's own /nix); sets $tiny_host (its pid).

@@ -1,5 +1,10 @@
 package dev.inchworm.dist;
 
+import static dev.inchworm.dist.SteppingChecks.doneDescriptions;
+import static dev.inchworm.dist.SteppingChecks.leaveFree;
+import static dev.inchworm.dist.SteppingChecks.plainRebuildRunsOutOfDisk;
+import static dev.inchworm.dist.SteppingChecks.rolledBack;
+import static dev.inchworm.dist.SteppingChecks.steppedToTarget;
 import static dev.inchworm.testkit.Package.KiB;
 import static dev.inchworm.testkit.Package.MiB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,43 +14,36 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.inchworm.api.nix.Evaluation;
 import dev.inchworm.testkit.Package;
 import dev.inchworm.testkit.PackageSet;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code inchworm upgrade} with {@code full-rebuild} then {@code package-stepping}, the
- * assembled CLI as a subprocess over real Nix on a sandbox disk too small for the plain rebuild.
+ * {@code inchworm upgrade} with {@code package-stepping}, the assembled CLI as a subprocess
+ * over real Nix in a sandbox host: where a disk is too small for the plain rebuild, the plain
+ * rebuild alone ({@code [full-rebuild]}) runs on it first and is rolled back, then {@code
+ * [full-rebuild, package-stepping]} steps to the exact target on the same disk.
  */
 class PackageSteppingIT {
 
     @TempDir
     Path tmp;
 
-    /** Two big packages built from big sources: a plain rebuild holds both sources at once. */
-    private static PackageSet twoBig() {
-        return PackageSet.typical()
-                .add(Package.of("blender", "4.1", 3 * MiB).withSource(3 * MiB))
-                .add(Package.of("gimp", "2.10", 3 * MiB).withSource(3 * MiB));
-    }
-
-    /** Collects the install's leftovers and leaves {@code free} bytes (Nix's reserved file counted as used). */
-    private static void leaveFree(SandboxRun run, long free) {
-        run.host.run("nix-store", "--gc").requireOk();
-        run.host.run("nix-store", "--query", "--hash", run.initial.toplevel().path()).requireOk();
-        run.host.leaveFree(free);
+    private static SandboxRun run(Path work, SteppingCases c) throws Exception {
+        return new SandboxRun(64, work, c.initial()).target(c.name(), c.change())
+                .profile(p -> p.strategies("full-rebuild", "package-stepping"));
     }
 
     @Test
     void twoBigPackagesStepWhereThePlainRebuildRunsOutOfDiskAndEndOnTheTarget() throws Exception {
-        try (SandboxRun run = new SandboxRun(64, tmp, twoBig())
-                .target("blender, gimp", pkgs -> pkgs.bump("blender").bump("gimp"))
-                .profile(p -> p.strategies("full-rebuild", "package-stepping"))) {
-            Evaluation target = run.targetEvaluation();
+        try (SandboxRun run = run(tmp, SteppingCases.twoBig())) {
             // plain: 6 MiB new + 6 MiB of sources; a step: one of each; plus the 1 MiB reserve
             leaveFree(run, 10 * MiB + 512 * KiB);
             long disk = run.host.sizeBytes();
+            plainRebuildRunsOutOfDisk(run);
 
             Dist.Result plan = run.inchworm(Map.of(), "plan", "--profile", run.profile.toString(), "--from",
                     run.first.commit());
@@ -55,74 +53,137 @@ class PackageSteppingIT {
             assertTrue(plan.out().contains("units (package-stepping): 2 changed, 0 added, 0 removed")
                     && plan.out().contains("blender") && plan.out().contains("4.1 -> 4.2")
                     && plan.out().contains("2.10 -> 2.11"), plan.out());
-            assertEquals(0, r.code(), r.out() + r.err());
-            JsonNode report = run.json(r);
-            assertEquals("upgraded", report.get("result").asText());
-            assertTrue(report.get("reproducible").asBoolean(), report.toString());
-            assertEquals(target.toplevel().path(), report.get("finalToplevel").asText());
-            assertEquals(target.toplevel(), run.profileToplevel());
-            JsonNode steps = report.get("steps");
+            JsonNode report = steppedToTarget(run, r, disk, 2);
             // full-rebuild hands over: at once when its estimate does not fit, or after running out of disk
             assertEquals("full-rebuild", report.get("passes").get(0).get("strategy").asText(), report.toString());
-            long done = 0;
-            for (JsonNode step : steps) {
-                if (step.get("outcome").asText().equals("done")) {
-                    assertEquals("package-stepping", step.get("strategy").asText(), step.toString());
-                    done++;
-                }
+        }
+    }
+
+    @Test
+    void fiveLeavesOfMixedSizesStepWhereThePlainRebuildRunsOutOfDisk() throws Exception {
+        try (SandboxRun run = run(tmp, SteppingCases.fiveLeaves())) {
+            // plain: 10.5 MiB new + 10.5 MiB of sources; one at a time, biggest first: about 11 MiB
+            leaveFree(run, 14 * MiB);
+            long disk = run.host.sizeBytes();
+            plainRebuildRunsOutOfDisk(run);
+
+            steppedToTarget(run, run.upgrade(), disk, 2);
+        }
+    }
+
+    @Test
+    void aLibraryBumpedUnderItsDependentsIsAMassRebuildThatStillSteps() throws Exception {
+        try (SandboxRun run = run(tmp, SteppingCases.libraryUnderApps())) {
+            // plain: 1 + 9 MiB new + 9 MiB of sources; one app at a time: about 11.5 MiB
+            leaveFree(run, 14 * MiB);
+            long disk = run.host.sizeBytes();
+            plainRebuildRunsOutOfDisk(run);
+
+            JsonNode report = steppedToTarget(run, run.upgrade(), disk, 2);
+
+            // every app is a changed unit (same version, new libc), upgraded in exactly one step
+            String steps = String.join("\n", doneDescriptions(report));
+            for (char app = 'a'; app <= 'f'; app++) {
+                String unit = "app" + app + " 1.0 -> 1.0";
+                assertEquals(steps.indexOf(unit), steps.lastIndexOf(unit), steps);
+                assertTrue(steps.contains(unit), steps);
             }
-            assertTrue(done >= 2, steps.toString());
-            assertTrue(report.get("peakStoreBytes").asLong() <= disk, report.get("peakStoreBytes") + " > " + disk);
-            assertTrue(run.storeVerifies());
+        }
+    }
+
+    @Test
+    void aMultiOutputPackageIsOneUnitWithBothOutputs() throws Exception {
+        try (SandboxRun run = new SandboxRun(64, tmp, PackageSet.typical()
+                .add(Package.of("sqlite", "3.45", MiB).withDev(512 * KiB)))
+                .target("openssl, sqlite and firefox", pkgs -> pkgs.bump("openssl").bump("sqlite").bump("firefox"))
+                .profile(p -> p.strategies().addStrategy("package-stepping", Map.of("maxUnitsPerStep", 1)))) {
+            Dist.Result r = run.upgrade();
+
+            JsonNode report = steppedToTarget(run, r, run.host.sizeBytes(), 4);
+            // sqlite (out + dev) is a unit; openssl (out + dev) is a library, so its dependents curl
+            // and git change; and firefox: four steps of one unit
+            List<String> steps = doneDescriptions(report);
+            assertEquals(4, steps.size(), steps.toString());
+            assertTrue(steps.stream().anyMatch(s -> s.endsWith(": sqlite 3.45 -> 3.46")), steps.toString());
+        }
+    }
+
+    @Test
+    void anAddedAndARemovedPackageGoWithTheFirstStep() throws Exception {
+        try (SandboxRun run = new SandboxRun(64, tmp, PackageSet.typical())
+                .target("add, remove, bump", pkgs -> pkgs.add("ripgrep", "14.1", MiB).remove("htop").bump("firefox"))
+                .profile(p -> p.strategies().addStrategy("package-stepping", Map.of("maxUnitsPerStep", 1)))) {
+            Dist.Result r = run.upgrade();
+
+            JsonNode report = steppedToTarget(run, r, run.host.sizeBytes(), 2);
+            String first = doneDescriptions(report).get(0);
+            assertTrue(first.contains("add ripgrep 14.1") && first.contains("remove htop"), first);
+        }
+    }
+
+    @Test
+    void aUnitWhoseOldDerivationWasCollectedIsRefusedWithAClearMessageAndRolledBack() throws Exception {
+        try (SandboxRun run = new SandboxRun(64, tmp, PackageSet.typical())
+                .target("bump firefox", pkgs -> pkgs.bump("firefox"))
+                .profile(p -> p.strategies("package-stepping"))) {
+            run.host.run("nix-store", "--gc", "--option", "keep-derivations", "false").requireOk();
+
+            Dist.Result r = run.upgrade();
+
+            JsonNode report = rolledBack(run, r);
+            String reason = report.get("passes").get(0).get("reason").asText();
+            assertEquals("package-stepping", report.get("passes").get(0).get("strategy").asText(), report.toString());
+            assertTrue(reason.contains("current system's derivation") && reason.contains("is not in the store"), reason);
+            assertTrue(report.get("failure").get("reason").asText().contains(reason), report.toString());
+            assertEquals(0, report.get("steps").size(), report.toString());
         }
     }
 
     @Test
     void aStepWhoseBuildFailsIsRolledBackToTheInitialSystem() throws Exception {
-        try (SandboxRun run = new SandboxRun(64, tmp, twoBig())
+        try (SandboxRun run = new SandboxRun(64, tmp, SteppingCases.twoBig().initial())
                 .target("blender broken", pkgs -> pkgs.bump("gimp").bump("blender").breakBuild("blender"))
-                .profile(p -> p.strategies("package-stepping"))) {
+                .profile(p -> p.strategies().addStrategy("package-stepping", Map.of("maxUnitsPerStep", 1)))) {
             Dist.Result r = run.upgrade();
 
-            assertEquals(3, r.code(), r.out() + r.err());
-            JsonNode report = run.json(r);
-            assertEquals("rolled-back", report.get("result").asText());
-            assertTrue(report.toString().contains("blender"), report.toString());
-            assertEquals(run.initial.toplevel(), run.profileToplevel());
-            assertTrue(run.storeVerifies());
+            JsonNode report = rolledBack(run, r);
+            JsonNode steps = report.get("steps");
+            JsonNode last = steps.get(steps.size() - 1);
+            assertEquals("failed", last.get("outcome").asText(), steps.toString());
+            assertTrue(last.get("description").asText().contains("blender"), last.toString());
+            assertTrue(report.get("failure").get("reason").asText().contains("blender"), report.toString());
         }
     }
 
     @Test
-    void aMassRebuildOfTheRealApplianceClosureStepsThroughTheEngine() throws Exception {
-        PackageSet appliance = PackageSet.fromClosure(PackageSet.applianceClosure(), 40, 40);
-        java.util.List<Package> apps = appliance.packages().stream().filter(p -> p.sourceSize() > 0).toList();
-        long outputs = apps.stream().mapToLong(Package::size).sum() + appliance.get("glibc").size()
-                + appliance.get("base-files").size();
-        long sources = apps.stream().mapToLong(Package::sourceSize).sum();
-        long biggest = apps.stream().mapToLong(Package::sourceSize).max().orElseThrow();
-        try (SandboxRun run = new SandboxRun(96, tmp, appliance)
-                .target("glibc update", pkgs -> pkgs.bump("glibc"))
-                .profile(p -> p.strategies("full-rebuild", "package-stepping"))) {
+    void aBinaryCacheGivesTheNewSizesExactly() throws Exception {
+        try (SandboxRun run = new SandboxRun(64, tmp, PackageSet.typical())
+                .target("bump firefox", pkgs -> pkgs.bump("firefox", 3 * MiB))) {
             Evaluation target = run.targetEvaluation();
-            // between one source at a time and all sources at once, plus the reserve
-            leaveFree(run, outputs + biggest + (sources - biggest) / 2 + 2 * MiB);
-            long disk = run.host.sizeBytes();
+            Path cache = run.host.workDir().resolve("binary-cache");
+            run.host.realise(target.drv()).requireOk();
+            run.host.run("nix", "copy", "--to", "file://" + cache, target.toplevel().path()).requireOk();
+            String firefox = run.host.run("nix-store", "--query", "--requisites", target.toplevel().path()).requireOk()
+                    .lines().stream().filter(p -> p.endsWith("-firefox-123.1")).findFirst().orElseThrow();
+            long firefoxBytes = Long.parseLong(run.host.run("nix-store", "--query", "--size", firefox).requireOk()
+                    .text().trim());
+            run.host.run("nix-store", "--gc").requireOk();
+            run.profile(p -> p.strategies("package-stepping").nixOption("substituters", "file://" + cache)
+                    .nixOption("require-sigs", "false"));
 
+            Dist.Result plan = run.inchworm(Map.of(), "plan", "--profile", run.profile.toString(), "--from",
+                    run.first.commit(), "--json");
             Dist.Result r = run.upgrade();
 
-            assertEquals(0, r.code(), r.out() + r.err());
-            JsonNode report = run.json(r);
-            assertTrue(report.get("reproducible").asBoolean(), report.toString());
-            assertEquals(target.toplevel(), run.profileToplevel());
-            assertTrue(report.get("peakStoreBytes").asLong() <= disk);
-            assertEquals("full-rebuild", report.get("passes").get(0).get("strategy").asText(), report.toString());
-            long done = 0;
-            for (JsonNode step : report.get("steps")) {
-                done += step.get("outcome").asText().equals("done") ? 1 : 0;
-            }
-            assertTrue(done >= 2 && done <= 12, "a handful of steps for 41 units: " + report.get("steps"));
-            assertTrue(run.storeVerifies());
+            assertEquals(0, plan.code(), plan.err());
+            JsonNode units = run.json(plan).get("units").get(0).get("units");
+            assertEquals(1, units.size(), units.toString());
+            JsonNode unit = units.get(0);
+            assertEquals("firefox 123.0 -> 123.1 new " + firefoxBytes, unit.get("name").asText() + " "
+                    + unit.get("oldVersion").asText() + " -> " + unit.get("newVersion").asText() + " new "
+                    + unit.get("estimatedNewBytes").asLong(), "the narinfo's NAR size: " + unit);
+            JsonNode report = steppedToTarget(run, r, run.host.sizeBytes(), 1);
+            assertEquals(firefoxBytes, report.get("steps").get(0).get("estimatedBytes").asLong(), report.toString());
         }
     }
 
@@ -130,10 +191,8 @@ class PackageSteppingIT {
     void aRunKilledMidwayIsResumedFromWhereTheHostIsAndEndsOnTheTarget() throws Exception {
         // journal writes: within the first stepping steps, and later
         for (int n : new int[] {5, 10}) {
-            Path work = java.nio.file.Files.createDirectories(tmp.resolve("crash-" + n));
-            try (SandboxRun run = new SandboxRun(64, work, twoBig())
-                    .target("blender, gimp", pkgs -> pkgs.bump("blender").bump("gimp"))
-                    .profile(p -> p.strategies("full-rebuild", "package-stepping"))) {
+            Path work = Files.createDirectories(tmp.resolve("crash-" + n));
+            try (SandboxRun run = run(work, SteppingCases.twoBig())) {
                 Evaluation target = run.targetEvaluation();
                 leaveFree(run, 10 * MiB + 512 * KiB);
                 String where = "killed after journal write " + n + ": ";
