@@ -23,8 +23,13 @@ final class Dist {
     }
 
     static Result run(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> argv = new ArrayList<>();
-        argv.add(LAUNCHER.toString());
+        return run(workDir, env, List.of(LAUNCHER.toString()), args);
+    }
+
+    /** Runs {@code launcher} (the launcher, or e.g. {@code nsenter ... LAUNCHER}) with {@code args}. */
+    static Result run(Path workDir, Map<String, String> env, List<String> launcher, String... args)
+            throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(launcher);
         argv.addAll(List.of(args));
         Path out = Files.createTempFile(workDir, "out", ".txt");
         Path err = Files.createTempFile(workDir, "err", ".txt");

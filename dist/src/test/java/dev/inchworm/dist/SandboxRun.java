@@ -44,6 +44,8 @@ final class SandboxRun implements AutoCloseable {
     final Path work;
     Revision target;
     Path profile;
+    /** Whether the CLI runs inside the host with its state folder on the host's disk ({@link #stateOnHostDisk()}). */
+    private boolean onHostDisk;
 
     SandboxRun(int mib, Path work) throws IOException {
         this(SandboxHost.builder().tmpfs(mib), work, PackageSet.typical());
@@ -88,12 +90,38 @@ final class SandboxRun implements AutoCloseable {
     /** Writes the host profile: the kit's defaults, a 1 MiB reserve, then {@code change}. */
     SandboxRun profile(UnaryOperator<ProfileFile> change) {
         ProfileFile file = host.profile(scenario).set("engine", Map.of("reserve", "1MiB"));
+        if (onHostDisk) {
+            file.set("stateDir", STATE_ON_HOST_DISK);
+        }
         profile = change.apply(file).write(work.resolve("host.yaml"));
         return this;
     }
 
+    /** The state folder inside the host with {@link #stateOnHostDisk()}. */
+    static final String STATE_ON_HOST_DISK = "/nix/var/inchworm";
+
+    /** The profile's state folder, seen from this JVM. */
     Path stateDir() {
-        return host.stateDir().resolve("inchworm");
+        return onHostDisk ? host.storeRoot().resolve("var/inchworm") : host.stateDir().resolve("inchworm");
+    }
+
+    /**
+     * Puts the profile's state folder on the host's small disk, as on a real host where
+     * {@code /var/lib/inchworm} shares the disk with {@code /nix}: {@value #STATE_ON_HOST_DISK}.
+     * The CLI then runs inside the host's mount namespace ({@code nsenter}), so it sees that
+     * folder where a real host's CLI would (through {@code /proc/PID/root} git's worktree
+     * resolves the magic link to {@code /} and fails). Every later {@link #profile} keeps it.
+     */
+    SandboxRun stateOnHostDisk() {
+        onHostDisk = true;
+        return profile(p -> p);
+    }
+
+    /** The command line that starts the CLI: the launcher, inside the host when the state is on its disk. */
+    private List<String> launcher() {
+        List<String> argv = new ArrayList<>(onHostDisk ? host.prefix() : List.of());
+        argv.add(Dist.LAUNCHER.toString());
+        return argv;
     }
 
     Evaluation targetEvaluation() {
@@ -107,7 +135,7 @@ final class SandboxRun implements AutoCloseable {
     }
 
     Dist.Result inchworm(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        return Dist.run(work, env, args);
+        return Dist.run(work, env, launcher(), args);
     }
 
     /**
@@ -122,8 +150,8 @@ final class SandboxRun implements AutoCloseable {
 
     /** The same, running {@code atCrashPoint} while the run waits at its crash point, before the kill. */
     boolean upgradeKilledAfterWrite(int n, Runnable atCrashPoint) throws IOException, InterruptedException {
-        List<String> argv = new ArrayList<>(List.of(Dist.LAUNCHER.toString(), "upgrade", "--profile",
-                profile.toString(), "--from", first.commit(), "--json"));
+        List<String> argv = launcher();
+        argv.addAll(List.of("upgrade", "--profile", profile.toString(), "--from", first.commit(), "--json"));
         ProcessBuilder pb = new ProcessBuilder(argv).directory(work.toFile())
                 .redirectOutput(work.resolve("killed-" + n + ".out").toFile());
         pb.environment().remove("INCHWORM_PLUGINS");

@@ -41,7 +41,7 @@ public final class Reports {
         }
         for (Path file : new Path[] {fileOf(report.runId()), stateDir.resolve(LAST)}) {
             try {
-                new AtomicFile(file).write(json);
+                new AtomicFile(file, stateDir).write(json);
             } catch (IOException e) {
                 throw new JournalWriteException(file, "cannot write the run report: " + e.getMessage(), e);
             }

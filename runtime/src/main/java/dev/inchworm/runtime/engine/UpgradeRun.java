@@ -26,6 +26,7 @@ import dev.inchworm.runtime.journal.InstalledRevisions;
 import dev.inchworm.runtime.journal.Journal;
 import dev.inchworm.runtime.journal.JournalException;
 import dev.inchworm.runtime.journal.JournalPluginState;
+import dev.inchworm.runtime.journal.JournalWriteException;
 import dev.inchworm.runtime.journal.ReclaimNote;
 import dev.inchworm.runtime.journal.RunFailure;
 import dev.inchworm.runtime.journal.RunPhase;
@@ -228,7 +229,14 @@ final class UpgradeRun {
             journal.update(r -> r.withPhase(RunPhase.FINISHED));
         }
         RunReport report = RunReport.of(journal.current());
-        new Reports(setup.stateDir()).save(report);
+        try {
+            new Reports(setup.stateDir()).save(report);
+        } catch (JournalWriteException e) {
+            // The journal holds the outcome already and the caller prints the report: a full
+            // disk must not turn a finished run into a failed one.
+            LOG.warn("cannot save the report of run {}: {}", report.runId(), e.getMessage());
+            progress.note("could not save the report: " + e.getMessage());
+        }
         return report;
     }
 

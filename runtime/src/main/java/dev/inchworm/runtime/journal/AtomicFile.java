@@ -17,9 +17,17 @@ import java.nio.file.StandardOpenOption;
 public final class AtomicFile {
 
     private final Path file;
+    private final Path stateDir;
 
+    /** A file with no {@link SpareRoom} to fall back on. */
     public AtomicFile(Path file) {
+        this(file, null);
+    }
+
+    /** A file whose writes may use the {@link SpareRoom} of {@code stateDir} when the disk is full. */
+    public AtomicFile(Path file, Path stateDir) {
         this.file = file.toAbsolutePath();
+        this.stateDir = stateDir;
     }
 
     public Path path() {
@@ -28,6 +36,17 @@ public final class AtomicFile {
 
     /** Writes {@code bytes} as the file's whole new content, durably. */
     public void write(byte[] bytes) throws IOException {
+        try {
+            replace(bytes);
+        } catch (IOException e) {
+            if (stateDir == null || !SpareRoom.outOfSpace(e) || !SpareRoom.release(stateDir)) {
+                throw e;
+            }
+            replace(bytes);
+        }
+    }
+
+    private void replace(byte[] bytes) throws IOException {
         Path dir = file.getParent();
         Files.createDirectories(dir);
         Path temp = dir.resolve(file.getFileName() + ".tmp");
@@ -38,6 +57,10 @@ public final class AtomicFile {
                 out.write(buffer);
             }
             out.force(true);
+        } catch (IOException e) {
+            // a half-written temporary file holds blocks a full disk needs back
+            Files.deleteIfExists(temp);
+            throw e;
         }
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -28,11 +28,13 @@ public final class HostLock implements AutoCloseable {
     /** The lock's file name in the state folder. */
     public static final String FILE_NAME = "lock";
 
+    private final Path stateDir;
     private final Path file;
     private final FileChannel channel;
     private final Holder takenOverFrom;
 
-    private HostLock(Path file, FileChannel channel, Holder takenOverFrom) {
+    private HostLock(Path stateDir, Path file, FileChannel channel, Holder takenOverFrom) {
+        this.stateDir = stateDir;
         this.file = file;
         this.channel = channel;
         this.takenOverFrom = takenOverFrom;
@@ -68,11 +70,17 @@ public final class HostLock implements AutoCloseable {
                 throw new LockHeldException(file, previous);
             }
             byte[] text = self.text().getBytes(StandardCharsets.UTF_8);
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(text), 0);
-            channel.force(true);
-            HostLock held = new HostLock(file, channel, previous.orElse(null));
+            try {
+                writeHolder(channel, text);
+            } catch (IOException e) {
+                if (!SpareRoom.outOfSpace(e) || !SpareRoom.release(stateDir)) {
+                    throw e;
+                }
+                writeHolder(channel, text);
+            }
+            HostLock held = new HostLock(stateDir, file, channel, previous.orElse(null));
             channel = null;
+            SpareRoom.refill(stateDir); // the first run on a host, or after a full disk used it
             return held;
         } catch (IOException e) {
             throw new JournalException(file, "cannot take the host lock: " + e.getMessage(), e);
@@ -85,6 +93,12 @@ public final class HostLock implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static void writeHolder(FileChannel channel, byte[] text) throws IOException {
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap(text), 0);
+        channel.force(true);
     }
 
     /** The live process holding a state folder's lock, if any (for {@code status}). */
@@ -112,6 +126,8 @@ public final class HostLock implements AutoCloseable {
     /** Clears the holder and releases the lock. The file stays: deleting it would race a newcomer. */
     @Override
     public void close() {
+        // the run is over and its garbage collected: room again for the next full disk
+        SpareRoom.refill(stateDir);
         try {
             channel.truncate(0);
             channel.force(true);

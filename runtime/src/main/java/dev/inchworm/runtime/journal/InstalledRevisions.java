@@ -32,7 +32,7 @@ public final class InstalledRevisions {
     private List<Installed> entries;
 
     private InstalledRevisions(Path file, List<Installed> entries) {
-        this.file = new AtomicFile(file);
+        this.file = new AtomicFile(file, file.toAbsolutePath().getParent()); // its folder is the state folder
         this.entries = entries;
     }
 

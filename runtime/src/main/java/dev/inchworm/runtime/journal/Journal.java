@@ -28,7 +28,7 @@ public final class Journal {
     private int writes;
 
     private Journal(Path stateDir, CrashPoint crashPoint, RunRecord run) {
-        this.file = new AtomicFile(stateDir.resolve(FILE_NAME));
+        this.file = new AtomicFile(stateDir.resolve(FILE_NAME), stateDir);
         this.crashPoint = crashPoint;
         this.run = run;
     }
