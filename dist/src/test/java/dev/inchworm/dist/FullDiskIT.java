@@ -39,7 +39,9 @@ class FullDiskIT {
         return new SandboxRun(64, work, initial)
                 .target("blender and gimp grow", p -> p.bump("blender", 4 * MiB).bump("gimp", 4 * MiB))
                 .stateOnHostDisk()
-                .profile(p -> p.strategies("full-rebuild").addStrategy("package-stepping", Map.of("maxUnitsPerStep", 1)));
+                // Default settings: after full-rebuild ran out of disk, package-stepping must not
+                // propose the same whole step again but split it.
+                .profile(p -> p.strategies("full-rebuild", "package-stepping"));
     }
 
     /** The journal is JSON that names a finished run; the last report is readable JSON. */

@@ -127,7 +127,35 @@ final class Stepping {
         }
         Schedule schedule = new StepPlanner(footprints.itemBytes(), free, settings.batchBytes(), maxUnits)
                 .plan(footprints.footprints());
+        if (schedule instanceof Schedule.Steps steps && steps.batches().size() == 1
+                && steps.batches().get(0).units().size() > 1 && targetRanOutOfDiskFromHere(context)) {
+            // The whole rest in one step is what just ran out of disk from this very system (say,
+            // full-rebuild before us): proposing it again would fail the same way, so halve it.
+            int half = Math.max(1, steps.batches().get(0).units().size() / 2);
+            state.put(MAX_UNITS, String.valueOf(maxUnits == 0 ? half : Math.min(maxUnits, half)));
+            schedule = new StepPlanner(footprints.itemBytes(), free, settings.batchBytes(),
+                    maxUnits == 0 ? half : Math.min(maxUnits, half)).plan(footprints.footprints());
+        }
         return new Stepping(context, nix, source, masking, current, footprints, schedule, free);
+    }
+
+    /**
+     * True when a step to the target itself ran out of disk in this run and no step has been
+     * done since: the host is still on the system that attempt started from.
+     */
+    private static boolean targetRanOutOfDiskFromHere(StrategyContext<PackageSteppingStrategy.Settings> context) {
+        StorePath target = context.target().toplevel();
+        List<StepResult> history = context.history();
+        for (int i = history.size() - 1; i >= 0; i--) {
+            StepResult result = history.get(i);
+            if (result.outcome() == StepResult.Outcome.DONE) {
+                return false;
+            }
+            if (result.outcome() == StepResult.Outcome.OUT_OF_DISK && result.step().toplevel().equals(target)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What the configured binary caches know of the new units' outputs and their closures. */
