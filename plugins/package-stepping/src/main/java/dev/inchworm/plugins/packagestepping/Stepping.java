@@ -75,7 +75,7 @@ final class Stepping {
     /**
      * Reads both systems' derivations, cuts and matches them, sizes the units and plans.
      *
-     * @throws Refused when the upgrade cannot be stepped (old derivation gone, content-addressed,
+     * @throws Refused when the upgrade cannot be stepped (content-addressed,
      *     impure or dynamic derivations, an unreadable tree)
      */
     static Stepping analyse(StrategyContext<PackageSteppingStrategy.Settings> context) {
@@ -89,16 +89,15 @@ final class Stepping {
         List<PathInfo> infos = nix.pathInfo(nix.closure(toplevel, false));
         Map<StorePath, PathInfo> current = new HashMap<>();
         infos.forEach(i -> current.put(i.path(), i));
-        StorePath currentDrv = context.current().drv()
+        // Without the current system's derivations (substituted, or collected with
+        // keep-derivations = false) its units are found in its output closure instead.
+        Optional<StorePath> currentDrv = context.current().drv()
                 .or(() -> Optional.ofNullable(current.get(toplevel)).flatMap(PathInfo::deriver))
-                .filter(nix::isValid)
-                .orElseThrow(() -> new Refused("the current system's derivation (of " + toplevel + ") is not in the "
-                        + "store: it was collected (keep-derivations = false?) or the system was substituted; "
-                        + "package-stepping masks with the old derivations and cannot step without them"));
+                .filter(nix::isValid);
         StoreDerivations source = new StoreDerivations(nix);
         try {
             source.prefetch(targetDrv);
-            source.prefetch(currentDrv);
+            currentDrv.ifPresent(source::prefetch);
         } catch (IllegalArgumentException e) {
             throw new Refused("a derivation could not be read (dynamic derivations are not supported): "
                     + e.getMessage());
@@ -107,9 +106,10 @@ final class Stepping {
         source.learnDerivers(infos);
         Masking masking;
         try {
-            masking = new Masking(source, targetDrv, currentDrv);
+            masking = currentDrv.isPresent() ? Masking.withSourceUnits(source, targetDrv, currentDrv.get(), current)
+                    : Masking.fromOutputs(source, targetDrv, toplevel, current);
         } catch (IllegalArgumentException e) {
-            throw new Refused("cannot cut the derivation trees of " + currentDrv.name() + " and "
+            throw new Refused("cannot cut the derivation trees of " + currentDrv.orElse(toplevel).name() + " and "
                     + targetDrv.name() + ": " + e.getMessage());
         }
         PackageSteppingStrategy.Settings settings = context.settings();
@@ -354,8 +354,18 @@ final class Stepping {
         StoreDerivations source = new StoreDerivations(nix);
         StorePath baseDrv = new StorePath(base.get());
         source.prefetch(context.target().drv());
-        source.prefetch(baseDrv);
-        Masking masking = new Masking(source, context.target().drv(), baseDrv);
+        Masking masking;
+        if (baseDrv.isDerivation()) {
+            source.prefetch(baseDrv);
+            masking = new Masking(source, context.target().drv(), baseDrv);
+        } else {
+            // The base's derivations were gone: its cut came from its outputs (see analyse).
+            List<PathInfo> infos = nix.pathInfo(nix.closure(baseDrv, false));
+            Map<StorePath, PathInfo> closure = new HashMap<>();
+            infos.forEach(i -> closure.put(i.path(), i));
+            source.learnDerivers(infos);
+            masking = Masking.fromOutputs(source, context.target().drv(), baseDrv, closure);
+        }
         List<String> batches = rest.get().isEmpty() ? List.of() : List.of(rest.get().split(";"));
         Set<String> all = new TreeSet<>(List.of(upgraded.get().split(",")));
         all.remove("");

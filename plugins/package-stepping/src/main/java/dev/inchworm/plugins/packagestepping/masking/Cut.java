@@ -1,11 +1,15 @@
 package dev.inchworm.plugins.packagestepping.masking;
 
+import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.plugins.packagestepping.derivation.Derivation;
 import dev.inchworm.plugins.packagestepping.derivation.DerivationSource;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -25,7 +29,7 @@ import java.util.regex.Pattern;
  * it belongs to that package's unit, and taking it up would re-derive the package. A
  * non-cheap derivation between aggregators (an initrd) is a unit, taken whole.
  *
- * @param toplevel    the system's toplevel {@code .drv}
+ * @param toplevel    the system's toplevel {@code .drv} (or, from {@link #ofOutputs}, its output)
  * @param aggregators the aggregator layer, toplevel included
  * @param units       package-layer derivations the aggregators reference directly
  */
@@ -77,6 +81,77 @@ public record Cut(StorePath toplevel, SortedSet<StorePath> aggregators, SortedSe
             }
         }
         return new Cut(toplevel, aggregators, units);
+    }
+
+    /**
+     * The current system's cut when its derivation tree is gone, from its output closure: the
+     * units are the derivers (by the recorded {@code deriver}) of the paths reached from the
+     * toplevel output through paths that are not units, whose name without version is one of
+     * {@code unitNames} and whose path is one of their outputs ({@code <name>} for {@code out},
+     * {@code <name>-<output>} otherwise). The toplevel is the output itself and the only
+     * aggregator: there is nothing old to re-derive, only units to find.
+     *
+     * @param toplevel  the current system's toplevel output
+     * @param closure   the store's facts about every path of its closure
+     * @param unitNames the names without version of the target's units
+     */
+    public static Cut ofOutputs(StorePath toplevel, Map<StorePath, PathInfo> closure, Set<String> unitNames) {
+        SortedSet<StorePath> units = new TreeSet<>();
+        Set<StorePath> seen = new HashSet<>();
+        Deque<StorePath> queue = new ArrayDeque<>();
+        queue.add(toplevel);
+        seen.add(toplevel);
+        while (!queue.isEmpty()) {
+            PathInfo info = closure.get(queue.poll());
+            if (info == null) {
+                continue;
+            }
+            for (StorePath reference : info.references()) {
+                if (!seen.add(reference)) {
+                    continue;
+                }
+                Optional<StorePath> unit = Optional.ofNullable(closure.get(reference))
+                        .flatMap(PathInfo::deriver).filter(d -> isOutputOf(reference, d))
+                        .filter(d -> unitNames.contains(DrvName.parse(Derivation.nameOf(d)).name()));
+                if (unit.isPresent()) {
+                    units.add(unit.get());
+                } else {
+                    queue.add(reference);
+                }
+            }
+        }
+        return new Cut(toplevel, new TreeSet<>(Set.of(toplevel)), units);
+    }
+
+    /**
+     * This cut with the units an earlier masking left in its aggregators as input sources
+     * (an intermediate system built while the old derivations were gone): each source whose
+     * recorded deriver is named like one of {@code unitNames} counts as that deriver's unit.
+     *
+     * @param source    where the aggregators are read
+     * @param closure   the store's facts about the system's output closure
+     * @param unitNames the names without version of the target's units
+     */
+    public Cut withSourceUnits(DerivationSource source, Map<StorePath, PathInfo> closure, Set<String> unitNames) {
+        SortedSet<StorePath> all = new TreeSet<>(units);
+        for (StorePath aggregator : aggregators) {
+            for (StorePath input : source.require(aggregator).inputSrcs()) {
+                Optional.ofNullable(closure.get(input)).flatMap(PathInfo::deriver)
+                        .filter(d -> isOutputOf(input, d))
+                        .filter(d -> unitNames.contains(DrvName.parse(Derivation.nameOf(d)).name()))
+                        .ifPresent(all::add);
+            }
+        }
+        return all.equals(units) ? this : new Cut(toplevel, aggregators, all);
+    }
+
+    /** True when {@code path} is named as an output of {@code drv}: {@code <name>} or {@code <name>-<output>}. */
+    private static boolean isOutputOf(StorePath path, StorePath drv) {
+        if (!drv.isDerivation()) {
+            return false;
+        }
+        String drvName = Derivation.nameOf(drv);
+        return path.name().equals(drvName) || path.name().startsWith(drvName + "-");
     }
 
     /** Cheap: marked to build locally or not to substitute, and not a fetcher. */

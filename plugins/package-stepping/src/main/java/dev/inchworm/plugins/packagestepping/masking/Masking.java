@@ -1,5 +1,6 @@
 package dev.inchworm.plugins.packagestepping.masking;
 
+import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.plugins.packagestepping.derivation.Derivation;
 import dev.inchworm.plugins.packagestepping.derivation.DerivationSource;
@@ -8,6 +9,7 @@ import dev.inchworm.plugins.packagestepping.derivation.Output;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Re-derives the target's aggregator layer with chosen units kept at their old versions.
@@ -47,10 +50,50 @@ public final class Masking {
      * @throws IllegalArgumentException when a toplevel or an aggregator cannot be read
      */
     public Masking(DerivationSource source, StorePath targetToplevel, StorePath oldToplevel) {
+        this(source, Cut.of(targetToplevel, source), c -> Cut.of(oldToplevel, source));
+    }
+
+    /**
+     * Cuts the target's tree and finds the current system's units in its output closure, for
+     * when the current system's derivations are gone: a masked unit's old outputs become input
+     * sources. {@code source} must know the outputs of the gone old units (e.g.
+     * {@code StoreDerivations.learnDerivers}); a target output an old unit lacks makes it
+     * unmaskable.
+     *
+     * @param oldToplevel the current system's toplevel output
+     * @param closure     the store's facts about every path of its closure
+     * @throws IllegalArgumentException when the target's toplevel or an aggregator cannot be read
+     */
+    public static Masking fromOutputs(DerivationSource source, StorePath targetToplevel, StorePath oldToplevel,
+                                      Map<StorePath, PathInfo> closure) {
+        return new Masking(source, Cut.of(targetToplevel, source),
+                target -> Cut.ofOutputs(oldToplevel, closure, unitNames(target)));
+    }
+
+    /**
+     * Like {@link #Masking(DerivationSource, StorePath, StorePath)}, and an old aggregator's
+     * input source whose recorded deriver is a unit counts as that unit: a system masked while
+     * the old derivations were gone names its old units that way.
+     *
+     * @param closure the store's facts about the current system's output closure
+     */
+    public static Masking withSourceUnits(DerivationSource source, StorePath targetToplevel, StorePath oldToplevel,
+                                          Map<StorePath, PathInfo> closure) {
+        return new Masking(source, Cut.of(targetToplevel, source),
+                target -> Cut.of(oldToplevel, source).withSourceUnits(source, closure, unitNames(target)));
+    }
+
+    private static Set<String> unitNames(Cut cut) {
+        Set<String> names = new HashSet<>();
+        cut.units().forEach(u -> names.add(DrvName.parse(Derivation.nameOf(u)).name()));
+        return names;
+    }
+
+    private Masking(DerivationSource source, Cut target, Function<Cut, Cut> oldCut) {
         this.source = source;
-        this.target = Cut.of(targetToplevel, source);
-        this.old = Cut.of(oldToplevel, source);
-        this.units = Units.match(target, old);
+        this.target = target;
+        this.old = oldCut.apply(target);
+        this.units = Units.match(target, this.old);
         this.hashes = new ModuloHashes(source);
         this.unmaskable = findUnmaskable();
     }
