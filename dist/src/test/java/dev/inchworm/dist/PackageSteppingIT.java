@@ -133,8 +133,14 @@ class PackageSteppingIT {
             assertTrue(run.host.exists(run.initial.toplevel()));
             long disk = run.host.sizeBytes();
 
+            Dist.Result plan = run.inchworm(Map.of(), "plan", "--profile", run.profile.toString(), "--from",
+                    run.first.commit());
             Dist.Result r = run.upgrade();
 
+            assertEquals(0, plan.code(), plan.err());
+            assertTrue(plan.out().contains("units (package-stepping): 3 changed, 0 added, 0 removed"), plan.out());
+            // the plan's later steps mask the same output-only starting system
+            assertTrue(plan.out().contains("step 3 (package-stepping): reach the target: firefox"), plan.out());
             // openssl is a library, not a unit: curl and git change with it; and firefox. Each old
             // unit is found by name in the output closure, so each gets a step of its own.
             JsonNode report = steppedToTarget(run, r, disk, 3);
