@@ -34,6 +34,15 @@ public record CommandResult(List<String> argv, int exitCode, String stdout, List
         return exitCode == 0 && !timedOut;
     }
 
+    /**
+     * One line for an error message: {@code ARGV exited with N [(timed out)][: STDERR]}, so every
+     * plugin reports a failed command the same way.
+     */
+    public String describe() {
+        return String.join(" ", argv) + " exited with " + exitCode + (timedOut ? " (timed out)" : "")
+                + (stderr().isBlank() ? "" : ": " + stderr().strip());
+    }
+
     /** The stderr tail as one string, lines joined by newlines. */
     public String stderr() {
         return String.join("\n", stderrTail);

@@ -126,8 +126,7 @@ public final class JournaldTrim implements Reclaimer<JournaldTrim.Settings> {
         argv.add(option);
         CommandResult result = context.host().commands().run(Command.of(argv).withTimeout(TIMEOUT));
         if (!result.ok()) {
-            throw new IllegalStateException("journald-trim: " + String.join(" ", argv) + " exited with "
-                    + result.exitCode() + (result.timedOut() ? " (timed out)" : "") + ": " + result.stderr().strip());
+            throw new IllegalStateException("journald-trim: " + result.describe());
         }
         // journalctl reports on stderr: "Deleted archived journal ...", "Vacuuming done, freed ..."
         result.stderrTail().forEach(line -> context.host().log().info("journald-trim: {}", line));

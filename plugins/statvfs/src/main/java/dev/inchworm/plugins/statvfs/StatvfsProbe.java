@@ -81,9 +81,7 @@ public final class StatvfsProbe implements StorageProbe<StatvfsProbe.Settings> {
         List<String> argv = List.of("stat", "--file-system", "--format", FORMAT, path);
         CommandResult result = context.host().commands().run(Command.of(argv).withTimeout(TIMEOUT));
         if (!result.ok()) {
-            throw new IllegalStateException("cannot measure " + path + ": " + String.join(" ", result.argv())
-                    + " exited with " + result.exitCode() + (result.timedOut() ? " (timed out)" : "")
-                    + (result.stderr().isBlank() ? "" : ": " + result.stderr().trim()));
+            throw new IllegalStateException("cannot measure " + path + ": " + result.describe());
         }
         return parse(path, result.stdout());
     }

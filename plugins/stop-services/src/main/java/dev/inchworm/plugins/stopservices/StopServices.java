@@ -139,7 +139,7 @@ public final class StopServices implements Provisioner<StopServices.Settings> {
             CommandResult state = run(context, "is-active", unit);
             String activity = state.stdout().strip();
             if (state.timedOut() || activity.isEmpty()) {
-                throw new IllegalStateException("cannot tell whether " + unit + " runs: " + describe(state));
+                throw new IllegalStateException("cannot tell whether " + unit + " runs: " + state.describe());
             }
             if (!(activity.equals("active") || activity.equals("activating") || activity.equals("reloading"))) {
                 context.host().log().info("stop-services: {} is {}, left alone", unit, activity);
@@ -150,7 +150,7 @@ public final class StopServices implements Provisioner<StopServices.Settings> {
             context.state().put(STOPPED_KEY, String.join(" ", stopped));
             CommandResult stop = run(context, "stop", unit);
             if (!stop.ok()) {
-                throw new IllegalStateException("cannot stop " + unit + ": " + describe(stop));
+                throw new IllegalStateException("cannot stop " + unit + ": " + stop.describe());
             }
             context.host().log().info("stop-services: stopped {}", unit);
         }
@@ -167,7 +167,7 @@ public final class StopServices implements Provisioner<StopServices.Settings> {
                 stopped.remove(i);
                 context.host().log().info("stop-services: started {} again", unit);
             } else {
-                failed.add(unit + " (" + describe(start) + ")");
+                failed.add(unit + " (" + start.describe() + ")");
             }
         }
         if (stopped.isEmpty()) {
@@ -187,11 +187,5 @@ public final class StopServices implements Provisioner<StopServices.Settings> {
 
     private static CommandResult run(ProvisionContext<Settings> context, String verb, String unit) {
         return context.host().commands().run(Command.of(context.settings().systemctl(), verb, unit).withTimeout(TIMEOUT));
-    }
-
-    private static String describe(CommandResult result) {
-        return String.join(" ", result.argv()) + " exited with " + result.exitCode()
-                + (result.timedOut() ? " (timed out)" : "")
-                + (result.stderr().isBlank() ? "" : ": " + result.stderr().strip());
     }
 }

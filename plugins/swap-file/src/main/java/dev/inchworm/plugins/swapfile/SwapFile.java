@@ -252,9 +252,7 @@ public final class SwapFile implements Provisioner<SwapFile.Settings> {
 
     private static void check(CommandResult result, String what) {
         if (!result.ok()) {
-            throw new IllegalStateException(what + " failed: " + String.join(" ", result.argv()) + " exited with "
-                    + result.exitCode() + (result.timedOut() ? " (timed out)" : "")
-                    + (result.stderr().isBlank() ? "" : ": " + result.stderr().strip()));
+            throw new IllegalStateException(what + " failed: " + result.describe());
         }
     }
 }
