@@ -173,21 +173,8 @@ public final class GeneratedDerivations {
         };
     }
 
-    /** A Nix string literal for any text: escapes quotes, backslashes, dollars and control characters. */
+    /** A Nix string literal for any text: the same quoting the drvs Inchworm adds to the store use. */
     public static String quote(String text) {
-        StringBuilder s = new StringBuilder("\"");
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> s.append("\\\"");
-                case '\\' -> s.append("\\\\");
-                case '$' -> s.append("\\$");
-                case '\n' -> s.append("\\n");
-                case '\r' -> s.append("\\r");
-                case '\t' -> s.append("\\t");
-                default -> s.append(c);
-            }
-        }
-        return s.append('"').toString();
+        return dev.inchworm.plugins.packagestepping.derivation.DerivationAdd.quote(text);
     }
 }

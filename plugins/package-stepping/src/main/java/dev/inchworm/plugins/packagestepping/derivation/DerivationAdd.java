@@ -86,7 +86,7 @@ public final class DerivationAdd {
     }
 
     /** A Nix string literal holding any text: quotes, backslashes, dollars and control characters escaped. */
-    static String quote(String text) {
+    public static String quote(String text) {
         StringBuilder s = new StringBuilder(text.length() + 16).append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
