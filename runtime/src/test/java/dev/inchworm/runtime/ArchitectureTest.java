@@ -2,9 +2,14 @@ package dev.inchworm.runtime;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.inchworm.api.Api;
@@ -12,7 +17,7 @@ import dev.inchworm.api.Pluggable;
 import org.junit.jupiter.api.Test;
 
 /**
- * The lines DESIGN.md draws between packages, for the api and the runtime's main code (the
+ * The lines docs/architecture.md draws between packages, for the api and the runtime's main code (the
  * test kit is test support and starts processes by design; the bundled
  * plugins are checked by the distribution's {@code PluginArchitectureIT}, which sees their
  * classes).
@@ -71,6 +76,44 @@ class ArchitectureTest {
     void onlyRuntimeCliUsesPicocli() {
         noClasses().that().resideOutsideOfPackage("dev.inchworm.runtime.cli..")
                 .should().dependOnClassesThat().resideInAPackage("picocli..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void runtimePackagesAreLayered() {
+        // cli -> engine -> journal / nix / plugin -> exec / config (exec reads config); the api is
+        // below them all.
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("cli").definedBy("dev.inchworm.runtime.cli..")
+                .layer("engine").definedBy("dev.inchworm.runtime.engine..")
+                .layer("journal").definedBy("dev.inchworm.runtime.journal..")
+                .layer("nix").definedBy("dev.inchworm.runtime.nix..")
+                .layer("plugin").definedBy("dev.inchworm.runtime.plugin..")
+                .layer("exec").definedBy("dev.inchworm.runtime.exec..")
+                .layer("config").definedBy("dev.inchworm.runtime.config..")
+                .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("engine").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("journal").mayOnlyBeAccessedByLayers("cli", "engine")
+                .whereLayer("nix").mayOnlyBeAccessedByLayers("cli", "engine")
+                .whereLayer("plugin").mayOnlyBeAccessedByLayers("cli", "engine")
+                .whereLayer("exec").mayOnlyBeAccessedByLayers("cli", "engine", "journal", "nix", "plugin")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "engine", "journal", "nix", "plugin", "exec")
+                .check(CLASSES);
+    }
+
+    @Test
+    void onlyRuntimeNixTestsForABackendClass() {
+        // The engine reaches Nix through the api's interfaces (Nix, StoreMaintenance): a
+        // downcast to the real backend would silently skip work with any other backend.
+        classes().that().resideOutsideOfPackage("dev.inchworm.runtime.nix..")
+                .should(new ArchCondition<JavaClass>("not test instanceof a class of dev.inchworm.runtime.nix") {
+                    @Override
+                    public void check(JavaClass item, ConditionEvents events) {
+                        item.getInstanceofChecks().stream()
+                                .filter(c -> c.getRawType().getPackageName().startsWith("dev.inchworm.runtime.nix"))
+                                .forEach(c -> events.add(SimpleConditionEvent.violated(item, item.getName() + " tests instanceof " + c.getRawType().getName() + " " + c.getSourceCodeLocation())));
+                    }
+                })
                 .check(CLASSES);
     }
 

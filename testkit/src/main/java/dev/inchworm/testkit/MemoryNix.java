@@ -6,6 +6,7 @@ import dev.inchworm.api.host.PluginState;
 import dev.inchworm.api.nix.DryRun;
 import dev.inchworm.api.nix.Evaluation;
 import dev.inchworm.api.nix.GcResult;
+import dev.inchworm.api.nix.StoreMaintenance;
 import dev.inchworm.api.nix.Generation;
 import dev.inchworm.api.nix.Nix;
 import dev.inchworm.api.nix.NixException;
@@ -55,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * <p>After {@link #crash()} every call throws {@link SimulatedCrash} until {@link #revive()}:
  * a crashed process does nothing more to the host.
  */
-public final class MemoryNix implements Nix, SystemSource {
+public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
 
     /** Thrown by everything once the simulated process has crashed. */
     public static final class SimulatedCrash extends Error {
@@ -87,6 +88,7 @@ public final class MemoryNix implements Nix, SystemSource {
     private final Set<StorePath> goneDerivations = new HashSet<>();
     private final TreeMap<Integer, Generation> generations = new TreeMap<>();
     private final Map<Path, StorePath> roots = new HashMap<>();
+    private final Map<Path, StorePath> derivationRoots = new HashMap<>();
     private final Map<Revision, StorePath> revisions = new LinkedHashMap<>();
     private final Set<Revision> brokenRevisions = new HashSet<>();
     private final Set<StorePath> failingBuilds = new HashSet<>();
@@ -529,6 +531,31 @@ public final class MemoryNix implements Nix, SystemSource {
             deleted++;
         }
         return new GcResult(deleted, freed);
+    }
+
+    /**
+     * Notes a derivation root. The memory store never collects derivations (only outputs), so
+     * the root is kept in memory, not as a link: nothing about the store changes.
+     */
+    @Override
+    public void rootDerivation(StorePath drv, Path root) {
+        alive("rootDerivation " + drv.name());
+        if (!isValid(drv) || !drv.isDerivation()) {
+            throw new NixException(new NixFailure.Other(1, "not a valid derivation: " + drv),
+                    List.of("nix-instantiate", "--add-root"));
+        }
+        derivationRoots.put(root, drv);
+    }
+
+    /** The derivations the engine asked to keep, by the root it named. */
+    public Map<Path, StorePath> derivationRoots() {
+        return Map.copyOf(derivationRoots);
+    }
+
+    /** The memory store has no database to wedge: a plain collection. */
+    @Override
+    public GcResult recoverFullStore() {
+        return collectGarbage(OptionalLong.empty());
     }
 
     private List<StorePath> dead() {

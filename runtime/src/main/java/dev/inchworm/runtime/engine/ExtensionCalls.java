@@ -25,64 +25,64 @@ import org.slf4j.LoggerFactory;
  * Calls the selected extensions with the contexts they expect: each extension's settings are
  * cast once, to the type it declares, and each gets a host view of its own.
  */
-final class ExtensionCalls {
+public final class ExtensionCalls {
 
     private final EngineSetup setup;
     /** The notes of an extension: ({@code point}, {@code id}) to its state. */
     private final BiFunction<String, String, PluginState> states;
     private final PluginState probeState = new MemoryPluginState();
 
-    ExtensionCalls(EngineSetup setup, BiFunction<String, String, PluginState> states) {
+    public ExtensionCalls(EngineSetup setup, BiFunction<String, String, PluginState> states) {
         this.setup = setup;
         this.states = states;
     }
 
     /** A fresh measurement from the profile's probe. */
-    StorageReport measure() {
+    public StorageReport measure() {
         Bound<StorageProbe<?>> probe = setup.extensions().probe();
         return measure(probe.extension(), probe.settings());
     }
 
-    RuntimeHost hostFor(String id) {
+    public RuntimeHost hostFor(String id) {
         return new RuntimeHost(setup.host(), setup.nix(), setup.source(), setup.commands(), this::measure,
                 setup.stateDir(), id, LoggerFactory.getLogger("inchworm." + id));
     }
 
     /** True when a strategy after the one at {@code index} exists. */
-    boolean hasFallback(int index) {
+    public boolean hasFallback(int index) {
         return index < setup.extensions().strategies().size() - 1;
     }
 
-    Proposal propose(Bound<UpgradeStrategy<?>> strategy, int index, SystemState current, Evaluation target,
+    public Proposal propose(Bound<UpgradeStrategy<?>> strategy, int index, SystemState current, Evaluation target,
                      List<StepResult> history) {
         return propose(strategy.extension(), strategy.settings(), index, current, target, history);
     }
 
     /** The units a strategy sees changing, for a plan. */
-    List<dev.inchworm.api.strategy.UnitChange> units(Bound<UpgradeStrategy<?>> strategy, int index, SystemState current,
+    public List<dev.inchworm.api.strategy.UnitChange> units(Bound<UpgradeStrategy<?>> strategy, int index, SystemState current,
                                                      Evaluation target) {
         return units(strategy.extension(), strategy.settings(), index, current, target);
     }
 
-    Proposal afterFailure(Bound<UpgradeStrategy<?>> strategy, int index, SystemState current, Evaluation target,
+    public Proposal afterFailure(Bound<UpgradeStrategy<?>> strategy, int index, SystemState current, Evaluation target,
                           List<StepResult> history, Step failed, NixFailure failure) {
         return afterFailure(strategy.extension(), strategy.settings(), index, current, target, history, failed, failure);
     }
 
-    Reclaimed reclaim(Bound<Reclaimer<?>> reclaimer, Set<Integer> protectedGenerations, long wanted) {
+    public Reclaimed reclaim(Bound<Reclaimer<?>> reclaimer, Set<Integer> protectedGenerations, long wanted) {
         return reclaim(reclaimer.extension(), reclaimer.settings(), protectedGenerations, wanted);
     }
 
-    void acquire(Bound<Provisioner<?>> provisioner) {
+    public void acquire(Bound<Provisioner<?>> provisioner) {
         acquire(provisioner.extension(), provisioner.settings());
     }
 
-    void release(Bound<Provisioner<?>> provisioner) {
+    public void release(Bound<Provisioner<?>> provisioner) {
         release(provisioner.extension(), provisioner.settings());
     }
 
     /** Restores with the rollback, when it says it can; {@code context} gives it everything but settings and host. */
-    RollbackResult restore(Bound<Rollback<?>> rollback, RollbackFacts facts) {
+    public RollbackResult restore(Bound<Rollback<?>> rollback, RollbackFacts facts) {
         return restore(rollback.extension(), rollback.settings(), facts);
     }
 
@@ -145,7 +145,7 @@ final class ExtensionCalls {
     }
 
     /** What a rollback is told about the run, besides its settings and host. */
-    record RollbackFacts(dev.inchworm.api.nix.Generation initialGeneration,
+    public record RollbackFacts(dev.inchworm.api.nix.Generation initialGeneration,
                          dev.inchworm.api.nix.StorePath initialToplevel,
                          java.util.Optional<dev.inchworm.api.nix.StorePath> initialDrv,
                          java.util.Optional<dev.inchworm.api.nix.Revision> initialRevision,

@@ -38,12 +38,14 @@ final class Planner {
     private final Progress progress;
     private final Map<String, PluginState> notes = new HashMap<>();
     private final ExtensionCalls calls;
+    private final StrategyChain chain;
 
     Planner(EngineSetup setup, Progress progress) {
         this.setup = setup;
         this.progress = progress;
         this.calls = new ExtensionCalls(setup,
                 (point, id) -> notes.computeIfAbsent(point + ":" + id, k -> new MemoryPluginState()));
+        this.chain = new StrategyChain(setup.extensions(), calls);
     }
 
     Plan plan(UpgradeRequest request) {
@@ -55,9 +57,9 @@ final class Planner {
                 + " first"));
         Generation current = setup.nix().currentGeneration().orElseThrow(() -> new RunRefused(
                 "the system profile has no generation: install a system before planning an upgrade"));
-        Optional<Revision> from = request.from().map(ref -> resolve(ref, "--from"))
+        Optional<Revision> from = request.from().map(ref -> SourceRevisions.resolve(setup.source(), ref, "--from"))
                 .or(() -> InstalledRevisions.open(setup.stateDir()).revisionOf(current.toplevel()));
-        Revision to = resolve(request.to().orElse("HEAD"), "--to");
+        Revision to = SourceRevisions.resolve(setup.source(), request.to().orElse("HEAD"), "--to");
         progress.stage("evaluating " + to.shortId());
         Evaluation target;
         try {
@@ -75,52 +77,35 @@ final class Planner {
         }
 
         SystemState state = new SystemState(current, current.toplevel(), Optional.empty(), from);
-        List<Plan.StrategyUnits> units = new ArrayList<>();
-        List<Bound<UpgradeStrategy<?>>> chain = setup.extensions().strategies();
-        for (int i = 0; i < chain.size(); i++) {
-            try {
-                List<dev.inchworm.api.strategy.UnitChange> changes = calls.units(chain.get(i), i, state, target);
-                if (!changes.isEmpty()) {
-                    units.add(new Plan.StrategyUnits(chain.get(i).id(), changes));
-                }
-            } catch (RuntimeException e) {
-                remarks.add(chain.get(i).id() + " could not list the units: " + e.getMessage());
-            }
-        }
+        List<Plan.StrategyUnits> units = chain.units(state, target, remarks);
         List<StepResult> history = new ArrayList<>();
         List<Plan.PlannedStep> steps = new ArrayList<>();
         List<StrategyPass> passes = new ArrayList<>();
-        List<Bound<UpgradeStrategy<?>>> strategies = setup.extensions().strategies();
         int index = 0;
         while (!state.toplevel().equals(target.toplevel())) {
             if (steps.size() >= MAX_PLANNED_STEPS) {
                 remarks.add("the plan stops after " + MAX_PLANNED_STEPS + " steps; more would follow");
                 break;
             }
-            if (index >= strategies.size()) {
+            Optional<Bound<UpgradeStrategy<?>>> strategy = chain.at(index);
+            if (strategy.isEmpty()) {
                 remarks.add("no strategy could propose a further step");
                 break;
             }
-            Bound<UpgradeStrategy<?>> strategy = strategies.get(index);
-            Proposal proposal;
-            try {
-                proposal = calls.propose(strategy, index, state, target, history);
-            } catch (RuntimeException e) {
-                proposal = Proposal.pass("it failed: " + e);
-            }
+            Proposal proposal = chain.propose(index, state, target, history);
             if (proposal instanceof Proposal.Pass pass) {
-                passes.add(new StrategyPass(strategy.id(), pass.reason()));
+                passes.add(new StrategyPass(strategy.get().id(), pass.reason()));
                 index++;
                 continue;
             }
             Step step = ((Proposal.Next) proposal).step();
             if (step.toplevel().equals(state.toplevel())) {
-                passes.add(new StrategyPass(strategy.id(), "it proposed a step to the system already reached"));
+                passes.add(new StrategyPass(strategy.get().id(), "it proposed a step to the system already reached"));
                 index++;
                 continue;
             }
             DryRun dryRun = setup.nix().dryRun(step.drv());
-            steps.add(new Plan.PlannedStep(steps.size() + 1, strategy.id(), step.description(), step.toplevel(),
+            steps.add(new Plan.PlannedStep(steps.size() + 1, strategy.get().id(), step.description(), step.toplevel(),
                     step.estimatedBytes(), step.estimatedBytes() + reserve <= free, dryRun.toBuild(), dryRun.toFetch()));
             Generation next = new Generation(state.generation().number() + 1, setup.clock().instant(), true,
                     step.toplevel());
@@ -129,13 +114,5 @@ final class Planner {
         }
         boolean complete = state.toplevel().equals(target.toplevel());
         return new Plan(fromSide, toSide, false, free, reserve, steps, passes, complete, remarks, units);
-    }
-
-    private Revision resolve(String ref, String option) {
-        try {
-            return setup.source().resolve(ref);
-        } catch (RuntimeException e) {
-            throw new RunRefused(option + " " + ref + ": not a revision of the system source: " + e.getMessage(), e);
-        }
     }
 }

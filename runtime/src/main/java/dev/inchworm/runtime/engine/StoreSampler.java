@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * Samples the store's usage on a thread of its own while a step builds, so the report knows
  * the step's peak (Nix's transient overhead included, which the final size does not show).
  */
-final class StoreSampler implements AutoCloseable {
+public final class StoreSampler implements AutoCloseable {
 
     private final Supplier<StorageReport> measure;
     private final Duration every;
@@ -29,7 +29,7 @@ final class StoreSampler implements AutoCloseable {
     }
 
     /** Starts sampling now: one measurement at once, then one every {@code every}. */
-    static StoreSampler start(Supplier<StorageReport> measure, Duration every, Consumer<StorageReport> listener) {
+    public static StoreSampler start(Supplier<StorageReport> measure, Duration every, Consumer<StorageReport> listener) {
         StoreSampler sampler = new StoreSampler(measure, every, listener);
         sampler.sample();
         sampler.thread.start();
@@ -59,7 +59,7 @@ final class StoreSampler implements AutoCloseable {
     }
 
     /** Highest store usage seen so far. */
-    long peakUsedBytes() {
+    public long peakUsedBytes() {
         return peakUsed.get();
     }
 

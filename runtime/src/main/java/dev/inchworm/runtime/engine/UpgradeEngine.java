@@ -1,6 +1,7 @@
 package dev.inchworm.runtime.engine;
 
 import dev.inchworm.runtime.journal.HostLock;
+import dev.inchworm.runtime.engine.phase.UpgradeRun;
 import dev.inchworm.runtime.journal.Journal;
 import dev.inchworm.runtime.journal.RunRecord;
 import dev.inchworm.runtime.journal.RunResult;

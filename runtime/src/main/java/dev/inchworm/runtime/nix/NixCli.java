@@ -11,6 +11,7 @@ import dev.inchworm.api.nix.NixException;
 import dev.inchworm.api.nix.NixFailure;
 import dev.inchworm.api.nix.NixVersion;
 import dev.inchworm.api.nix.PathInfo;
+import dev.inchworm.api.nix.StoreMaintenance;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.SwitchAction;
 import dev.inchworm.runtime.config.NixConfig;
@@ -46,7 +47,7 @@ import java.util.regex.Pattern;
  * to add) live in its work folder, which must be visible to Nix on the host: a folder outside
  * {@code /nix} is, when the prefix enters only a mount namespace.
  */
-public final class NixCli implements Nix {
+public final class NixCli implements Nix, StoreMaintenance {
 
     /** The systems NixOS keeps alive: the one booted, the one activated last. */
     public static final List<Path> LIVE_SYSTEM_LINKS = List.of(Path.of("/run/booted-system"),
@@ -407,6 +408,7 @@ public final class NixCli implements Nix {
      * {@code .drv} without building it, so {@code nix-instantiate --add-root} is given an
      * attribute set that looks like a derivation with that {@code drvPath}.
      */
+    @Override
     public void rootDerivation(StorePath drv, Path root) {
         requireDerivation(drv);
         String expr = "{ type = \"derivation\"; name = " + nixString(drv.name()) + "; outputName = \"out\"; drvPath = "
@@ -563,6 +565,7 @@ public final class NixCli implements Nix {
      * exactly this) and collects garbage with {@code gc-reserved-space 0}, so the collection
      * does not recreate the file it just freed.
      */
+    @Override
     public GcResult recoverFullStore() {
         nix.run(nix.plain(List.of("rm", "-f", "/nix/var/nix/db/reserved")));
         return NixOutput.gcSummary(nix.run(nix.classic("nix-store",

@@ -1,0 +1,58 @@
+package dev.inchworm.runtime.engine.phase;
+
+import dev.inchworm.api.nix.NixException;
+import dev.inchworm.api.nix.NixFailure;
+import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.api.strategy.StepResult;
+import dev.inchworm.runtime.engine.StoreSampler;
+import dev.inchworm.runtime.journal.StepFailure;
+import dev.inchworm.runtime.journal.StepPhase;
+import dev.inchworm.runtime.journal.StepRecord;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Step phase BUILDING -> SETTING_PROFILE: realises the step's derivation under a GC root of
+ * the run, sampling the store for the step's peak. A failed build frees its outputs and
+ * collects garbage before the failure is written: on a full disk even the journal needs room.
+ */
+final class Build implements StepPhaseHandler {
+
+    private static final Duration SAMPLE_EVERY = Duration.ofMillis(200);
+
+    @Override
+    public StepRecord act(ActiveRun run, StepRecord step) {
+        Path root = run.upkeep().gcRoot(run.record(), step.number());
+        run.progress().stage("building " + step.drv().name());
+        StoreSampler sampler = StoreSampler.start(run.calls()::measure, SAMPLE_EVERY, run.progress()::storage);
+        List<StorePath> outputs;
+        try {
+            outputs = run.nix().realise(step.drv(), Optional.of(root), run.progress()::building);
+        } catch (NixException e) {
+            sampler.close();
+            Upkeep.deleteQuietly(root);
+            NixFailure failure = e.failure();
+            if (failure instanceof NixFailure.OutOfDisk full && full.storeFull()) {
+                run.upkeep().recoverFullStore();
+            }
+            run.upkeep().collectGarbage("after the failed build");
+            StepResult.Outcome outcome = failure instanceof NixFailure.OutOfDisk
+                    ? StepResult.Outcome.OUT_OF_DISK : StepResult.Outcome.FAILED;
+            return withPeak(step, sampler).failed(outcome, StepFailure.of(failure));
+        } finally {
+            sampler.close();
+        }
+        if (!outputs.contains(step.toplevel())) {
+            return withPeak(step, sampler).failed(StepResult.Outcome.FAILED, StepFailure.own(StepFailure.ERROR,
+                    "the step built " + outputs + ", not its toplevel " + step.toplevel()));
+        }
+        return withPeak(step, sampler).withPhase(StepPhase.SETTING_PROFILE);
+    }
+
+    private static StepRecord withPeak(StepRecord step, StoreSampler sampler) {
+        return step.withMeasurements(Math.max(step.peakStoreBytes(), sampler.peakUsedBytes()), step.freeBytesBefore(),
+                step.durationMs());
+    }
+}

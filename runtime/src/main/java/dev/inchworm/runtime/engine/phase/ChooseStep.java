@@ -1,0 +1,139 @@
+package dev.inchworm.runtime.engine.phase;
+
+import dev.inchworm.api.ByteSize;
+import dev.inchworm.api.nix.Evaluation;
+import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.api.strategy.Proposal;
+import dev.inchworm.api.strategy.Step;
+import dev.inchworm.api.strategy.SystemState;
+import dev.inchworm.api.strategy.UpgradeStrategy;
+import dev.inchworm.runtime.engine.Bound;
+import dev.inchworm.runtime.journal.RunFailure;
+import dev.inchworm.runtime.journal.RunRecord;
+import dev.inchworm.runtime.journal.StepFailure;
+import dev.inchworm.runtime.journal.StepRecord;
+import dev.inchworm.runtime.journal.StrategyPass;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Choosing the next step: the strategy chain's proposal from where the host is, or its
+ * reaction to the failed last step. The answer (a planned step, or a pass that moves on to the
+ * next strategy) is written in one journal update, closing the failed step in the same write,
+ * so after a crash no strategy answers twice.
+ */
+final class ChooseStep {
+
+    private ChooseStep() {
+    }
+
+    /** Plans the next step from {@code current}; throws {@link RunFailed} when every strategy passed. */
+    static void propose(ActiveRun run, SystemState current, Evaluation target) {
+        while (true) {
+            RunRecord record = run.record();
+            int index = record.strategyIndex();
+            Bound<UpgradeStrategy<?>> strategy = run.chain().at(index).orElseThrow(() -> new RunFailed(exhausted(run)));
+            Proposal proposal = run.chain().propose(index, current, target, run.history());
+            if (accept(run, strategy, proposal, current, null)) {
+                return;
+            }
+        }
+    }
+
+    /** A strategy's reaction to the failed last step: a smaller step, or a pass. */
+    static void react(ActiveRun run, StepRecord failed, Evaluation target) {
+        StepFailure failure = failed.failure();
+        if (failure.kind().equals(StepFailure.ACTIVATION) || failure.kind().equals(StepFailure.ERROR)) {
+            throw new RunFailed(RunFailure.of("step " + failed.number() + " (" + failed.description() + ") failed: "
+                    + failure));
+        }
+        int index = run.record().strategyIndex();
+        Bound<UpgradeStrategy<?>> strategy = run.chain().at(index).orElseThrow(() -> new RunFailed(exhausted(run)));
+        run.progress().note("step " + failed.number() + " failed (" + failure.kind() + "); asking " + strategy.id());
+        Proposal proposal = run.chain().afterFailure(index, run.currentState(), target, run.history(),
+                failed.step(), failure.toNixFailure());
+        accept(run, strategy, proposal, run.currentState(), failed);
+    }
+
+    /**
+     * Writes a strategy's answer: a planned step, or a pass. When {@code failed} is given, the
+     * same write closes that failed step.
+     *
+     * @return true when a step was planned
+     */
+    private static boolean accept(ActiveRun run, Bound<UpgradeStrategy<?>> strategy, Proposal proposal,
+                                  SystemState current, StepRecord failed) {
+        String passReason;
+        Step step = null;
+        if (proposal instanceof Proposal.Pass pass) {
+            passReason = pass.reason();
+        } else {
+            step = ((Proposal.Next) proposal).step();
+            passReason = refusal(step, current, run.record());
+        }
+        if (passReason != null) {
+            String reason = passReason;
+            run.progress().note(strategy.id() + " passes: " + reason);
+            run.update(r -> closeFailed(r, failed).withPass(new StrategyPass(strategy.id(), reason)));
+            return false;
+        }
+        Step next = step;
+        run.update(r -> {
+            RunRecord closed = closeFailed(r, failed);
+            return closed.withStepAdded(StepRecord.planned(closed.steps().size() + 1, strategy.id(), next));
+        });
+        return true;
+    }
+
+    private static RunRecord closeFailed(RunRecord run, StepRecord failed) {
+        return failed == null ? run : run.withLastStep(s -> s.finished(s.outcome()));
+    }
+
+    /** Why a proposed step cannot be taken, or null when it can. */
+    private static String refusal(Step step, SystemState current, RunRecord run) {
+        if (step.toplevel().equals(current.toplevel())) {
+            return "it proposed a step to the system the host already runs (" + step.toplevel() + ")";
+        }
+        // The same step from the same system would fail the same way: no endless retries.
+        StorePath from = run.initial().toplevel();
+        for (StepRecord earlier : run.steps()) {
+            if (earlier.failure() != null && earlier.toplevel().equals(step.toplevel())
+                    && from.equals(current.toplevel())) {
+                return "it proposed again a step that failed from this system (" + step.description() + ")";
+            }
+            if (earlier.done()) {
+                from = earlier.toplevel();
+            }
+        }
+        return null;
+    }
+
+    /** Why the run cannot go on once every strategy passed, with what the out-of-disk step needed. */
+    private static RunFailure exhausted(ActiveRun active) {
+        RunRecord run = active.record();
+        String passes = run.passes().stream().map(p -> p.strategy() + ": " + p.reason())
+                .collect(Collectors.joining("; "));
+        Optional<StepRecord> failed = run.lastStep().filter(s -> s.failure() != null);
+        if (failed.isEmpty()) {
+            return RunFailure.of("no strategy could propose a step toward " + run.targetRevision().shortId()
+                    + " (" + passes + ")");
+        }
+        StepRecord step = failed.get();
+        String which = "step " + step.number() + " (" + step.description() + ")";
+        if (!step.failure().kind().equals(StepFailure.OUT_OF_DISK)) {
+            return RunFailure.of(which + " failed: " + step.failure() + "; no strategy could go on (" + passes + ")");
+        }
+        long reserve = active.setup().config().reserveBytes();
+        long estimated = step.estimatedBytes() + reserve;
+        long free = step.freeBytesBefore();
+        // It ran out of disk: whatever the estimate said, it needed more than was free.
+        long needed = Math.max(estimated, free + 1);
+        String need = estimated > free
+                ? "it needs about " + ByteSize.format(estimated) + " (estimate " + ByteSize.format(step.estimatedBytes())
+                + " + reserve " + ByteSize.format(reserve) + ") but " + ByteSize.format(free) + " were free"
+                : "it needs more than the " + ByteSize.format(free) + " that were free (the strategy estimated "
+                + ByteSize.format(step.estimatedBytes()) + " + reserve " + ByteSize.format(reserve) + ")";
+        return new RunFailure("out of disk in " + which + ": " + need
+                + "; no strategy could take smaller steps (" + passes + ")", needed, free);
+    }
+}

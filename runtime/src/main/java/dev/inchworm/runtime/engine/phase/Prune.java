@@ -1,0 +1,37 @@
+package dev.inchworm.runtime.engine.phase;
+
+import dev.inchworm.api.strategy.StepResult;
+import dev.inchworm.runtime.journal.RunRecord;
+import dev.inchworm.runtime.journal.StepRecord;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Step phase PRUNING -> DONE: deletes the previous step's generation (never a protected one),
+ * drops the step outputs' GC roots (the profile holds them now), keeps the step's derivation
+ * for a retrace, collects garbage and remembers the revision of the system now installed.
+ */
+final class Prune implements StepPhaseHandler {
+
+    @Override
+    public StepRecord act(ActiveRun run, StepRecord step) {
+        RunRecord record = run.record();
+        List<StepRecord> done = record.doneSteps();
+        if (!done.isEmpty()) {
+            StepRecord previous = done.get(done.size() - 1);
+            Set<Integer> keep = run.upkeep().protectedGenerations(record);
+            keep.add(step.generation());
+            run.upkeep().deleteGeneration(previous.generation(), previous.toplevel(), keep);
+        }
+        run.upkeep().deleteOutputRoots(record);
+        if (record.target() == null || !step.toplevel().equals(record.target().toplevel())) {
+            // A retrace goes back through the steps before the host's present system, never the target.
+            run.upkeep().keepDerivation(step.drv(), run.upkeep().gcRoot(record, step.number() + ".drv"));
+        }
+        run.upkeep().collectGarbage("after step " + step.number());
+        if (step.revision() != null) {
+            run.installed().record(step.toplevel(), step.revision(), run.setup().clock().instant());
+        }
+        return step.finished(StepResult.Outcome.DONE);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.inchworm.runtime.engine.phase;
+
+import dev.inchworm.api.nix.Generation;
+import dev.inchworm.runtime.journal.StepPhase;
+import dev.inchworm.runtime.journal.StepRecord;
+import java.util.Optional;
+
+/**
+ * Step phase SETTING_PROFILE -> ACTIVATING: makes the built toplevel the system profile's new
+ * generation. After a crash the profile may already point at it; if the toplevel is gone
+ * (collected while the run was down) the step goes back to BUILDING.
+ */
+final class SetProfile implements StepPhaseHandler {
+
+    @Override
+    public StepRecord act(ActiveRun run, StepRecord step) {
+        Optional<Generation> current = run.nix().currentGeneration();
+        Generation generation;
+        if (current.isPresent() && current.get().toplevel().equals(step.toplevel())) {
+            generation = current.get(); // set before an interruption
+        } else if (!run.nix().isValid(step.toplevel())) {
+            return step.withPhase(StepPhase.BUILDING);
+        } else {
+            generation = run.nix().setSystem(step.toplevel());
+        }
+        return step.withGeneration(generation.number()).withPhase(StepPhase.ACTIVATING);
+    }
+}

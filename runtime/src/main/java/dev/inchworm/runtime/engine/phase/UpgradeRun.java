@@ -1,0 +1,127 @@
+package dev.inchworm.runtime.engine.phase;
+
+import dev.inchworm.api.nix.Generation;
+import dev.inchworm.api.nix.NixException;
+import dev.inchworm.api.nix.Revision;
+import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.runtime.config.EngineConfig;
+import dev.inchworm.runtime.engine.EngineSetup;
+import dev.inchworm.runtime.engine.Progress;
+import dev.inchworm.runtime.engine.RunRefused;
+import dev.inchworm.runtime.engine.RunReport;
+import dev.inchworm.runtime.engine.SourceRevisions;
+import dev.inchworm.runtime.engine.UpgradeRequest;
+import dev.inchworm.runtime.journal.InitialSystem;
+import dev.inchworm.runtime.journal.InstalledRevisions;
+import dev.inchworm.runtime.journal.Journal;
+import dev.inchworm.runtime.journal.RunFailure;
+import dev.inchworm.runtime.journal.RunPhase;
+import dev.inchworm.runtime.journal.RunRecord;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The ways into a run (docs/architecture.md, "The run"): a new one, the journal's unfinished
+ * one taken over, or a rollback on request. Each writes the run's first record and hands it to
+ * {@link RunDriver}. Every transition is written before it is acted on, and every decision
+ * after a crash is taken from the journal and the host's actual state. The caller holds the
+ * host lock.
+ */
+public final class UpgradeRun {
+
+    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private final ActiveRun run;
+
+    public UpgradeRun(EngineSetup setup, Journal journal, Progress progress) {
+        this.run = new ActiveRun(setup, journal, progress);
+    }
+
+    /** Begins a new run toward the request's target and drives it to its end. */
+    public RunReport start(UpgradeRequest request) {
+        EngineSetup setup = run.setup();
+        InstalledRevisions installed = run.installed();
+        Generation current = run.nix().currentGeneration().orElseThrow(() -> new RunRefused(
+                "the system profile has no generation: install a system before upgrading it"));
+        Revision from = request.from().map(ref -> SourceRevisions.resolve(setup.source(), ref, "--from"))
+                .or(() -> installed.revisionOf(current.toplevel()))
+                .orElseThrow(() -> new RunRefused("the revision of the current system " + current.toplevel()
+                        + " is not known: pass --from REV (Inchworm remembers the revision of the systems it "
+                        + "installs in " + setup.stateDir().resolve(InstalledRevisions.FILE_NAME) + ")"));
+        Revision to = SourceRevisions.resolve(setup.source(), request.to().orElse("HEAD"), "--to");
+        Instant now = setup.clock().instant();
+        if (request.from().isPresent()) {
+            installed.record(current.toplevel(), from, now);
+        }
+        InitialSystem initial = new InitialSystem(current.number(), current.toplevel(),
+                derivationOf(current.toplevel()).orElse(null), from);
+        String runId = RUN_ID.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        run.journal().write(RunRecord.begin(runId, setup.host(), now, initial, to));
+        run.progress().stage("run " + runId + ": " + from.shortId() + " -> " + to.shortId());
+        return RunDriver.drive(run);
+    }
+
+    /** Takes over the journal's unfinished run: resumes it, or rolls it back as the profile says. */
+    public RunReport resume(UpgradeRequest request) {
+        RunRecord record = run.record();
+        if (request.to().isPresent()) {
+            Revision asked = SourceRevisions.resolve(run.setup().source(), request.to().get(), "--to");
+            if (!asked.equals(record.targetRevision())) {
+                throw new RunRefused("an interrupted run toward " + record.targetRevision().shortId() + " is in "
+                        + run.journal().path() + ": finish it first (run without --to, or with --to "
+                        + record.targetRevision().shortId() + ") or roll it back with 'inchworm rollback'");
+            }
+        }
+        run.update(RunRecord::withResumed);
+        run.progress().note("taking over run " + record.runId() + ", interrupted while " + describe(record));
+        Provisioners.release(run);
+        if (record.phase() == RunPhase.RUNNING
+                && run.setup().config().onInterrupted() == EngineConfig.Interrupted.ROLLBACK) {
+            run.update(r -> r.withFailure(RunFailure.of("the run was interrupted and the profile's "
+                    + "engine.onInterrupted is rollback")).withPhase(RunPhase.ROLLING_BACK));
+        }
+        return RunDriver.drive(run);
+    }
+
+    /** Rolls back the journal's run on request: an unfinished one, or the last one that upgraded. */
+    public RunReport rollBackOnRequest() {
+        RunRecord record = run.record();
+        if (record.finished()) {
+            run.update(r -> r.withFailure(RunFailure.of("rolled back on request"))
+                    .withResult(null, null, null).withPhase(RunPhase.ROLLING_BACK));
+        } else {
+            run.update(RunRecord::withResumed);
+            Provisioners.release(run);
+            if (record.phase() != RunPhase.ROLLING_BACK) {
+                run.update(r -> r.withFailure(RunFailure.of("interrupted run rolled back on request"))
+                        .withPhase(RunPhase.ROLLING_BACK));
+            }
+        }
+        return RunDriver.drive(run);
+    }
+
+    private static String describe(RunRecord run) {
+        return switch (run.phase()) {
+            case RUNNING -> run.inFlight().map(s -> "step " + s.number() + " was " + s.phase().name()
+                    .toLowerCase(Locale.ROOT).replace('_', ' ')).orElse("choosing its next step");
+            case FINISHING -> "finishing at the target";
+            case ROLLING_BACK -> "rolling back";
+            case FINISHED -> "finished";
+        };
+    }
+
+    private Optional<StorePath> derivationOf(StorePath toplevel) {
+        try {
+            return run.nix().pathInfo(List.of(toplevel)).stream().findFirst()
+                    .flatMap(info -> info.deriver()).filter(run.nix()::isValid);
+        } catch (NixException e) {
+            return Optional.empty();
+        }
+    }
+}
