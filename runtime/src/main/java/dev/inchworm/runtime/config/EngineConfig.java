@@ -8,7 +8,7 @@ package dev.inchworm.runtime.config;
  */
 public record EngineConfig(long reserveBytes, Interrupted onInterrupted) {
 
-    /** Default reserve: Nix's SQLite WAL and the gc-reserved-space file (NIX-FACTS.md). */
+    /** Default reserve: Nix's SQLite WAL and the gc-reserved-space file (docs/architecture.md, "Nix facts"). */
     public static final long DEFAULT_RESERVE_BYTES = 32L << 20;
 
     public static EngineConfig defaults() {

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * Turns a failed command into a {@link NixFailure}, from its exit code and output. The texts
- * are those Nix 2.8 prints (NIX-FACTS.md) plus newer Nix's builder-failure form. Checked in
+ * are those Nix 2.8 prints (docs/architecture.md, "Nix facts") plus newer Nix's builder-failure form. Checked in
  * this order, because one failure shows several symptoms: timeout, out of disk (a full disk
  * also fails the builder), out of memory, builder failed, Nix missing, evaluation error.
  */

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * One parser per Nix output Inchworm reads. Each accepts Nix 2.8's format and the newer ones
- * listed in NIX-FACTS.md; an output it cannot read is an {@link IllegalArgumentException}
+ * listed in docs/architecture.md ("Nix facts"); an output it cannot read is an {@link IllegalArgumentException}
  * quoting the offending text.
  */
 public final class NixOutput {
