@@ -5,6 +5,7 @@ import dev.inchworm.runtime.engine.phase.UpgradeRun;
 import dev.inchworm.runtime.journal.Journal;
 import dev.inchworm.runtime.journal.RunRecord;
 import dev.inchworm.runtime.journal.RunResult;
+import dev.inchworm.api.storage.StorageReport;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -68,6 +69,11 @@ public final class UpgradeEngine {
     /** What an upgrade would do now, without changing the host. */
     public Plan plan(UpgradeRequest request, Progress progress) {
         return new Planner(setup, progress).plan(request);
+    }
+
+    /** One measurement by the profile's storage probe; changes nothing. */
+    public StorageReport measure() {
+        return new ExtensionCalls(setup, (point, id) -> new MemoryPluginState()).measure();
     }
 
     /** The host's systems, the unfinished run if any, and the last report. */

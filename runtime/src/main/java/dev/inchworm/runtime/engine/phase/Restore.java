@@ -28,7 +28,7 @@ final class Restore {
         if (record.result() == RunResult.ROLLED_BACK) {
             return; // restored before an interruption; only the provisioners were left
         }
-        Bound<Rollback<?>> rollback = run.setup().extensions().rollback();
+        Bound<? extends Rollback<?>, ?> rollback = run.setup().extensions().rollback();
         run.progress().stage("rolling back to generation " + record.initial().generation() + " with " + rollback.id()
                 + (record.failure() == null ? "" : ": " + record.failure().reason()));
         RollbackResult result;
