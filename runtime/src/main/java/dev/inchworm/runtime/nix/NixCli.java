@@ -13,6 +13,7 @@ import dev.inchworm.api.nix.NixVersion;
 import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StoreMaintenance;
 import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.api.nix.SwitchAction;
 import dev.inchworm.runtime.config.NixConfig;
 
@@ -295,11 +296,7 @@ public final class NixCli implements Nix, StoreMaintenance {
     public Map<String, StorePath> outputs(StorePath drv) {
         requireDerivation(drv);
         Map<String, StorePath> outputs = new LinkedHashMap<>();
-        DerivationSummary.parse(readDerivation(drv)).outputs().forEach((name, path) -> {
-            if (!path.isEmpty()) {
-                outputs.put(name, new StorePath(path));
-            }
-        });
+        Derivation.read(drv, readDerivation(drv)).outputPaths().forEach(outputs::put);
         return Collections.unmodifiableMap(outputs);
     }
 
@@ -373,7 +370,7 @@ public final class NixCli implements Nix, StoreMaintenance {
         if (!DERIVATION_NAME.matcher(name).matches() || name.endsWith(".drv")) {
             throw new IllegalArgumentException("not a derivation name (without .drv): '" + name + "'");
         }
-        DerivationSummary summary = DerivationSummary.parse(aterm);
+        Derivation summary = Derivation.parse(name, aterm);
         Path dir = workDir.resolve("add-derivation");
         Path atermFile = null;
         Path exprFile = null;

@@ -9,6 +9,7 @@ import dev.inchworm.api.nix.NixFailure;
 import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.Revision;
 import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.api.nix.SwitchAction;
 import dev.inchworm.runtime.config.NixConfig;
 import dev.inchworm.testkit.Activation;
@@ -219,7 +220,7 @@ class NixCliSandboxTest {
         Revision next = sandbox.scenario.commit("bump curl", pkgs -> pkgs.bump("curl"));
         StorePath curl = sandbox.instantiate(next, "pkgs.curl");
         String aterm = nix.readDerivation(curl);
-        List<StorePath> inputs = DerivationSummary.parse(aterm).references();
+        java.util.Set<StorePath> inputs = Derivation.parse("curl-8.6.1", aterm).references();
         assertFalse(inputs.isEmpty());
         // remove the derivation (and the derivations above it), keep its inputs
         List<String> doomed = new ArrayList<>(List.of("nix-store", "--delete"));
@@ -234,7 +235,7 @@ class NixCliSandboxTest {
         assertEquals(aterm, nix.readDerivation(added));
         List<String> references = sandbox.host.run("nix-store", "--query", "--references", added.path()).requireOk().lines();
         assertEquals(Set.copyOf(inputs.stream().map(StorePath::path).toList()), Set.copyOf(references));
-        assertEquals(DerivationSummary.parse(aterm).outputs().get("out"), nix.outputs(added).get("out").path());
+        assertEquals(Derivation.parse("curl-8.6.1", aterm).outputPaths().get("out"), nix.outputs(added).get("out"));
     }
 
     @Test

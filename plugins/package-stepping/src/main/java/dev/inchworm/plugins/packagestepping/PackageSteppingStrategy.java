@@ -77,10 +77,10 @@ public final class PackageSteppingStrategy implements UpgradeStrategy<PackageSte
     public Proposal propose(StrategyContext<Settings> context) {
         try {
             if (!context.host().nix().isValid(context.current().toplevel())) {
-                return Stepping.planned(context);
+                return StepProposer.planned(context);
             }
-            return Stepping.analyse(context).next();
-        } catch (Stepping.Refused e) {
+            return StepProposer.next(UpgradeAnalysis.of(context));
+        } catch (Refused e) {
             return Proposal.pass(e.getMessage());
         }
     }
@@ -89,8 +89,8 @@ public final class PackageSteppingStrategy implements UpgradeStrategy<PackageSte
     @Override
     public List<UnitChange> units(StrategyContext<Settings> context) {
         try {
-            return Stepping.analyse(context).changes();
-        } catch (Stepping.Refused e) {
+            return UpgradeAnalysis.of(context).changes();
+        } catch (Refused e) {
             return List.of();
         }
     }
@@ -105,12 +105,12 @@ public final class PackageSteppingStrategy implements UpgradeStrategy<PackageSte
             long need = failed.estimatedBytes() + context.reserveBytes();
             long disk = context.storage().store().totalBytes();
             return Proposal.pass("step '" + failed.description() + "' ran out of disk with a single unit "
-                    + failed.units() + ": estimated " + Stepping.show(need) + " needed (with the reserve), "
-                    + Stepping.show(free) + " free now; a disk of about "
-                    + Stepping.show(disk + Math.max(0, need - free)) + " or more would do, or free space first");
+                    + failed.units() + ": estimated " + ByteSize.format(need) + " needed (with the reserve), "
+                    + ByteSize.format(free) + " free now; a disk of about "
+                    + ByteSize.format(disk + Math.max(0, need - free)) + " or more would do, or free space first");
         }
         int smaller = Math.max(1, failed.units().size() / 2);
-        context.state().put(Stepping.MAX_UNITS, String.valueOf(smaller));
+        new SteppingState(context.state()).limitUnits(smaller);
         context.host().log().info("step '{}' ran out of disk: splitting to at most {} units per step",
                 failed.description(), smaller);
         return propose(context);

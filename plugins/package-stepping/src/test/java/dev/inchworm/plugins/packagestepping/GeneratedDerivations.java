@@ -168,7 +168,7 @@ public final class GeneratedDerivations {
     private static String hashText(String algo, byte[] hash, int form) {
         return switch (form) {
             case 0 -> java.util.HexFormat.of().formatHex(hash);
-            case 1 -> dev.inchworm.plugins.packagestepping.derivation.NixBase32.encode(hash);
+            case 1 -> dev.inchworm.api.nix.derivation.NixBase32.encode(hash);
             default -> algo + "-" + java.util.Base64.getEncoder().encodeToString(hash);
         };
     }

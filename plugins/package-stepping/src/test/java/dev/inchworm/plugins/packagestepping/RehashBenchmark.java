@@ -1,7 +1,7 @@
 package dev.inchworm.plugins.packagestepping;
 
 import dev.inchworm.api.nix.StorePath;
-import dev.inchworm.plugins.packagestepping.derivation.Derivation;
+import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.plugins.packagestepping.derivation.DerivationSource;
 import dev.inchworm.plugins.packagestepping.derivation.ModuloHashes;
 import java.io.IOException;

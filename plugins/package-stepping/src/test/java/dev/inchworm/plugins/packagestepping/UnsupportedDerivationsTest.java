@@ -1,8 +1,8 @@
 package dev.inchworm.plugins.packagestepping;
 
 import dev.inchworm.api.nix.StorePath;
-import dev.inchworm.plugins.packagestepping.derivation.Derivation;
-import dev.inchworm.plugins.packagestepping.derivation.Output;
+import dev.inchworm.api.nix.derivation.Derivation;
+import dev.inchworm.api.nix.derivation.DerivationOutput;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Content-addressed, impure and dynamic derivations are refused, each named. */
 class UnsupportedDerivationsTest {
 
-    private static Derivation drv(String name, Output out) {
+    private static Derivation drv(String name, DerivationOutput out) {
         return new Derivation(name, new TreeMap<>(Map.of("out", out)), new TreeMap<>(), new TreeSet<>(),
                 "x86_64-linux", "/bin/sh", List.of(), new TreeMap<>(Map.of("name", name)));
     }
@@ -26,19 +26,19 @@ class UnsupportedDerivationsTest {
 
     @Test
     void inputAddressedAndFixedOutputDerivationsPass() {
-        Stepping.refuseUnsupported(Map.of(
-                path("hello-2.12"), drv("hello-2.12", Output.inputAddressed(new StorePath("/nix/store/" + "2".repeat(32) + "-hello-2.12"))),
-                path("src.tar"), drv("src.tar", new Output("/nix/store/" + "3".repeat(32) + "-src.tar", "sha256", "ab".repeat(32)))));
+        UpgradeAnalysis.refuseUnsupported(Map.of(
+                path("hello-2.12"), drv("hello-2.12", DerivationOutput.inputAddressed(new StorePath("/nix/store/" + "2".repeat(32) + "-hello-2.12"))),
+                path("src.tar"), drv("src.tar", new DerivationOutput("/nix/store/" + "3".repeat(32) + "-src.tar", "sha256", "ab".repeat(32)))));
     }
 
     @Test
     void contentAddressedImpureAndDynamicAreRefusedByName() {
         Map<StorePath, Derivation> derivations = Map.of(
-                path("ca-thing"), drv("ca-thing", new Output("", "r:sha256", "")),
-                path("impure-thing"), drv("impure-thing", new Output("", "r:sha256", "impure")),
-                path("dyn"), drv("dyn", new Output("", "text:sha256", "")));
+                path("ca-thing"), drv("ca-thing", new DerivationOutput("", "r:sha256", "")),
+                path("impure-thing"), drv("impure-thing", new DerivationOutput("", "r:sha256", "impure")),
+                path("dyn"), drv("dyn", new DerivationOutput("", "text:sha256", "")));
 
-        Stepping.Refused refused = assertThrows(Stepping.Refused.class, () -> Stepping.refuseUnsupported(derivations));
+        Refused refused = assertThrows(Refused.class, () -> UpgradeAnalysis.refuseUnsupported(derivations));
 
         String message = refused.getMessage();
         assertTrue(message.contains("ca-thing.drv (content-addressed)"), message);

@@ -1,5 +1,7 @@
 package dev.inchworm.plugins.packagestepping.derivation;
 
+import dev.inchworm.api.nix.derivation.Derivation;
+
 import dev.inchworm.api.nix.StorePath;
 import java.util.HashMap;
 import java.util.Map;

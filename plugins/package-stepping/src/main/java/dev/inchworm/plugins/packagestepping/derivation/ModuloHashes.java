@@ -1,5 +1,10 @@
 package dev.inchworm.plugins.packagestepping.derivation;
 
+import dev.inchworm.api.nix.derivation.Derivation;
+import dev.inchworm.api.nix.derivation.DerivationOutput;
+import dev.inchworm.api.nix.derivation.StorePaths;
+import dev.inchworm.api.nix.derivation.Aterm;
+
 import dev.inchworm.api.nix.StorePath;
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -98,7 +103,7 @@ public final class ModuloHashes {
         Derivation.Kind kind = drv.kind();
         SortedMap<String, byte[]> hashes = new TreeMap<>();
         if (kind == Derivation.Kind.FIXED_OUTPUT) {
-            Output out = drv.outputs().get("out");
+            DerivationOutput out = drv.outputs().get("out");
             StorePath path = fixedOutputPath(drv);
             hashes.put("out", StorePaths.sha256("fixed:out:" + out.hashAlgo() + ":"
                     + StorePaths.base16(out.hashBytes()) + ":" + path.path()));
@@ -152,11 +157,11 @@ public final class ModuloHashes {
      */
     public Derivation withOutputPaths(Derivation drv) {
         SortedMap<String, StorePath> paths = outputPaths(drv);
-        SortedMap<String, Output> outputs = new TreeMap<>();
+        SortedMap<String, DerivationOutput> outputs = new TreeMap<>();
         SortedMap<String, String> env = new TreeMap<>(drv.env());
         drv.outputs().forEach((output, o) -> {
             String path = paths.get(output).path();
-            outputs.put(output, o.isFixed() ? new Output(path, o.hashAlgo(), o.hash()) : new Output(path, "", ""));
+            outputs.put(output, o.isFixed() ? new DerivationOutput(path, o.hashAlgo(), o.hash()) : new DerivationOutput(path, "", ""));
             env.put(output, path);
         });
         return new Derivation(drv.name(), outputs, drv.inputDrvs(), drv.inputSrcs(), drv.platform(),
@@ -164,7 +169,7 @@ public final class ModuloHashes {
     }
 
     private static StorePath fixedOutputPath(Derivation drv) {
-        Output out = drv.outputs().get("out");
+        DerivationOutput out = drv.outputs().get("out");
         return StorePaths.makeFixedOutputPath(out.isRecursive(), out.algorithm(), out.hashBytes(), drv.name());
     }
 }

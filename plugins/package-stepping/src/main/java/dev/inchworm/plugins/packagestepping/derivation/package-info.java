@@ -1,6 +1,6 @@
 /**
- * Nix derivations in Java: the ATerm {@code .drv} format (parsed and printed byte for byte,
- * bytes read as ISO-8859-1 characters), Nix base32, store path fingerprints,
- * {@code hashDerivationModulo} and output paths, computed as Nix 2.8 computes them.
+ * Derivations as package-stepping needs them, over the api's {@code .drv} reader
+ * ({@code dev.inchworm.api.nix.derivation}): {@code hashDerivationModulo} and output paths,
+ * computed as Nix 2.8 computes them, reading trees from the store, adding masked ones.
  */
 package dev.inchworm.plugins.packagestepping.derivation;

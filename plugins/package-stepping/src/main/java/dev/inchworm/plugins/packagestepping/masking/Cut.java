@@ -2,7 +2,7 @@ package dev.inchworm.plugins.packagestepping.masking;
 
 import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
-import dev.inchworm.plugins.packagestepping.derivation.Derivation;
+import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.plugins.packagestepping.derivation.DerivationSource;
 import java.util.ArrayDeque;
 import java.util.Collections;

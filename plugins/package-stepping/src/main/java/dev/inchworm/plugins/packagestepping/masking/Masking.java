@@ -2,10 +2,10 @@ package dev.inchworm.plugins.packagestepping.masking;
 
 import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
-import dev.inchworm.plugins.packagestepping.derivation.Derivation;
+import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.plugins.packagestepping.derivation.DerivationSource;
 import dev.inchworm.plugins.packagestepping.derivation.ModuloHashes;
-import dev.inchworm.plugins.packagestepping.derivation.Output;
+import dev.inchworm.api.nix.derivation.DerivationOutput;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -197,11 +197,11 @@ public final class Masking {
                 }
             }
         });
-        SortedMap<String, Output> outputs = new TreeMap<>();
+        SortedMap<String, DerivationOutput> outputs = new TreeMap<>();
         SortedMap<String, String> env = new TreeMap<>();
         drv.env().forEach((name, value) -> env.put(rewrites.apply(name), rewrites.apply(value)));
         drv.outputs().keySet().forEach(output -> {
-            outputs.put(output, Output.deferred());
+            outputs.put(output, DerivationOutput.deferred());
             env.put(output, "");
         });
         List<String> args = drv.args().stream().map(rewrites::apply).toList();

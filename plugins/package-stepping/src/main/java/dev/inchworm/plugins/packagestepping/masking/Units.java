@@ -1,7 +1,7 @@
 package dev.inchworm.plugins.packagestepping.masking;
 
 import dev.inchworm.api.nix.StorePath;
-import dev.inchworm.plugins.packagestepping.derivation.Derivation;
+import dev.inchworm.api.nix.derivation.Derivation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -2,7 +2,7 @@ package dev.inchworm.plugins.packagestepping.planning;
 
 import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
-import dev.inchworm.plugins.packagestepping.derivation.Derivation;
+import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.plugins.packagestepping.derivation.DerivationSource;
 import dev.inchworm.plugins.packagestepping.masking.DrvName;
 import dev.inchworm.plugins.packagestepping.masking.Masking;

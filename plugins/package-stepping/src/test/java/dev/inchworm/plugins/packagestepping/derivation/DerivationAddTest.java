@@ -1,5 +1,8 @@
 package dev.inchworm.plugins.packagestepping.derivation;
 
+import dev.inchworm.api.nix.derivation.Derivation;
+import dev.inchworm.api.nix.derivation.DerivationOutput;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,7 +69,7 @@ class DerivationAddTest {
         Map<String, String> env = new HashMap<>(Map.of("name", "special", "out", "", "builder", "/bin/sh",
                 "text", "quotes \" backslash \\ dollar ${x} $y\ncr\r tab\t latin1 \u00e9\u00ff end",
                 "helper", source.path()));
-        Derivation blank = new Derivation("special", new java.util.TreeMap<>(Map.of("out", Output.deferred())),
+        Derivation blank = new Derivation("special", new java.util.TreeMap<>(Map.of("out", DerivationOutput.deferred())),
                 new java.util.TreeMap<>(), new java.util.TreeSet<>(List.of(source)), "x86_64-linux", "/bin/sh",
                 List.of("-c", "echo \"$text\""), new java.util.TreeMap<>(env));
         Derivation drv = new ModuloHashes(DerivationSource.of(Map.of())).withOutputPaths(blank);
@@ -84,7 +87,7 @@ class DerivationAddTest {
         String forgedOut = "/nix/store/vgvdj6nf7s8kvfbl2skbpwz9kc7xjazc-nested-json";
         Map<String, String> env = new HashMap<>(good.env());
         env.put("out", forgedOut);
-        Derivation forged = good.withOutputs(Map.of("out", new Output(forgedOut, "", ""))).withEnv(env);
+        Derivation forged = good.withOutputs(Map.of("out", new DerivationOutput(forgedOut, "", ""))).withEnv(env);
         assertNotEquals(good.path(), forged.path());
         String file = sandbox.write("forged.nix", DerivationAdd.bytes(DerivationAdd.expression(forged))).toString();
         Sandbox.Result result = sandbox.run(DerivationAdd.command(file));

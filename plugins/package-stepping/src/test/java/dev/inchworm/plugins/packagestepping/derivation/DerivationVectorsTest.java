@@ -1,5 +1,8 @@
 package dev.inchworm.plugins.packagestepping.derivation;
 
+import dev.inchworm.api.nix.derivation.Derivation;
+import dev.inchworm.api.nix.derivation.DerivationOutput;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,10 +89,10 @@ class DerivationVectorsTest {
     }
 
     static Derivation blanked(Derivation drv) {
-        Map<String, Output> outputs = new HashMap<>();
+        Map<String, DerivationOutput> outputs = new HashMap<>();
         Map<String, String> env = new HashMap<>(drv.env());
         drv.outputs().forEach((name, o) -> {
-            outputs.put(name, o.isFixed() ? new Output("", o.hashAlgo(), o.hash()) : Output.deferred());
+            outputs.put(name, o.isFixed() ? new DerivationOutput("", o.hashAlgo(), o.hash()) : DerivationOutput.deferred());
             if (env.containsKey(name)) {
                 env.put(name, "");
             }

@@ -1,5 +1,9 @@
 package dev.inchworm.plugins.packagestepping.derivation;
 
+import dev.inchworm.api.nix.derivation.Derivation;
+import dev.inchworm.api.nix.derivation.StorePaths;
+import dev.inchworm.api.nix.derivation.NixBase32;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inchworm.api.nix.StorePath;
-import dev.inchworm.plugins.packagestepping.derivation.Derivation;
+import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.plugins.packagestepping.derivation.DerivationSource;
 import dev.inchworm.plugins.packagestepping.derivation.ModuloHashes;
-import dev.inchworm.plugins.packagestepping.derivation.Output;
+import dev.inchworm.api.nix.derivation.DerivationOutput;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +34,7 @@ class CutAndUnitsTest {
             Map<String, String> fullEnv = new TreeMap<>(env);
             fullEnv.put("name", name);
             fullEnv.put("out", "");
-            Derivation blank = new Derivation(name, new TreeMap<>(Map.of("out", Output.deferred())), inputDrvs,
+            Derivation blank = new Derivation(name, new TreeMap<>(Map.of("out", DerivationOutput.deferred())), inputDrvs,
                     new TreeSet<>(), "x86_64-linux", "/bin/sh", List.of(), new TreeMap<>(fullEnv));
             Derivation drv = new ModuloHashes(DerivationSource.of(all)).withOutputPaths(blank);
             all.put(drv.path(), drv);
@@ -44,7 +44,7 @@ class CutAndUnitsTest {
         StorePath fixed(String name, Map<String, String> env) {
             Map<String, String> fullEnv = new TreeMap<>(env);
             fullEnv.put("name", name);
-            Derivation blank = new Derivation(name, new TreeMap<>(Map.of("out", new Output("", "sha256",
+            Derivation blank = new Derivation(name, new TreeMap<>(Map.of("out", new DerivationOutput("", "sha256",
                     "0000000000000000000000000000000000000000000000000000000000000000"))),
                     new TreeMap<>(), new TreeSet<>(), "x86_64-linux", "/bin/sh", List.of(), new TreeMap<>(fullEnv));
             Derivation drv = new ModuloHashes(DerivationSource.of(all)).withOutputPaths(blank);

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.plugins.packagestepping.Sandbox;
-import dev.inchworm.plugins.packagestepping.derivation.Derivation;
+import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.plugins.packagestepping.derivation.DerivationAdd;
 import dev.inchworm.plugins.packagestepping.derivation.DerivationSource;
 import dev.inchworm.plugins.packagestepping.masking.PackageSet.Revision;

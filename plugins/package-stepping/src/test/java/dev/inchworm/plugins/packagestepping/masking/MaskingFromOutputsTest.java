@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
-import dev.inchworm.plugins.packagestepping.derivation.Derivation;
+import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.plugins.packagestepping.derivation.DerivationSource;
 import dev.inchworm.plugins.packagestepping.derivation.ModuloHashes;
-import dev.inchworm.plugins.packagestepping.derivation.Output;
+import dev.inchworm.api.nix.derivation.DerivationOutput;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +33,11 @@ class MaskingFromOutputsTest {
     /** A derivation with the given outputs, its path and output paths filled in. */
     private static StorePath add(Map<StorePath, Derivation> all, String name, List<String> outputNames,
                                  Map<String, String> env, Map<StorePath, List<String>> inputs) {
-        SortedMap<String, Output> outputs = new TreeMap<>();
+        SortedMap<String, DerivationOutput> outputs = new TreeMap<>();
         Map<String, String> fullEnv = new TreeMap<>(env);
         fullEnv.put("name", name);
         for (String output : outputNames) {
-            outputs.put(output, Output.deferred());
+            outputs.put(output, DerivationOutput.deferred());
             fullEnv.put(output, "");
         }
         SortedMap<StorePath, SortedSet<String>> inputDrvs = new TreeMap<>();

@@ -1,5 +1,6 @@
-package dev.inchworm.plugins.packagestepping.derivation;
+package dev.inchworm.api.nix.derivation;
 
+import dev.inchworm.api.Api;
 import dev.inchworm.api.nix.StorePath;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.TreeSet;
  * {@code Derivation::unparse} do. Characters are bytes (ISO-8859-1). Lists that Nix keeps in
  * sets or maps come out sorted, so a file Nix wrote prints back byte for byte.
  */
-final class Aterm {
+@Api(status = Api.Status.EXPERIMENTAL, since = "0.1")
+public final class Aterm {
 
     private final String name;
     private final String text;
@@ -26,7 +28,7 @@ final class Aterm {
     }
 
     /** Parses a derivation; {@code name} is its name (the file name without {@code .drv}). */
-    static Derivation parse(String name, String text) {
+    public static Derivation parse(String name, String text) {
         return new Aterm(name, text).derivation();
     }
 
@@ -35,13 +37,13 @@ final class Aterm {
      * variables named after outputs; {@code actualInputs}, when given, replaces the input
      * derivations (keys are modulo hashes in base16, as {@code hashDerivationModulo} has it).
      */
-    static String print(Derivation drv, boolean maskOutputs, SortedMap<String, SortedSet<String>> actualInputs) {
+    public static String print(Derivation drv, boolean maskOutputs, SortedMap<String, SortedSet<String>> actualInputs) {
         StringBuilder s = new StringBuilder(1024);
         s.append("Derive([");
         boolean first = true;
-        for (Map.Entry<String, Output> output : drv.outputs().entrySet()) {
+        for (Map.Entry<String, DerivationOutput> output : drv.outputs().entrySet()) {
             first = comma(s, first);
-            Output o = output.getValue();
+            DerivationOutput o = output.getValue();
             s.append('(');
             unquoted(s, output.getKey());
             s.append(',');
@@ -161,7 +163,7 @@ final class Aterm {
 
     private Derivation derivation() {
         expect("Derive([");
-        SortedMap<String, Output> outputs = new TreeMap<>();
+        SortedMap<String, DerivationOutput> outputs = new TreeMap<>();
         while (!endOfList()) {
             expect("(");
             String id = string();
@@ -173,7 +175,7 @@ final class Aterm {
             String hash = string();
             expect(")");
             try {
-                outputs.put(id, new Output(path, hashAlgo, hash));
+                outputs.put(id, new DerivationOutput(path, hashAlgo, hash));
             } catch (IllegalArgumentException e) {
                 throw error("bad output '" + id + "': " + e.getMessage());
             }

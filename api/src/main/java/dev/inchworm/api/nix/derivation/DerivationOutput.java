@@ -1,5 +1,6 @@
-package dev.inchworm.plugins.packagestepping.derivation;
+package dev.inchworm.api.nix.derivation;
 
+import dev.inchworm.api.Api;
 import dev.inchworm.api.nix.StorePath;
 import java.util.Base64;
 import java.util.Optional;
@@ -13,9 +14,10 @@ import java.util.Optional;
  * @param hashAlgo e.g. {@code r:sha256}, {@code sha1}, or empty
  * @param hash     the expected hash of a fixed output, {@code impure}, or empty
  */
-public record Output(String path, String hashAlgo, String hash) {
+@Api(status = Api.Status.EXPERIMENTAL, since = "0.1")
+public record DerivationOutput(String path, String hashAlgo, String hash) {
 
-    public Output {
+    public DerivationOutput {
         if (path == null || hashAlgo == null || hash == null) {
             throw new IllegalArgumentException("output fields must not be null");
         }
@@ -28,13 +30,13 @@ public record Output(String path, String hashAlgo, String hash) {
     }
 
     /** An input-addressed output at a known path. */
-    public static Output inputAddressed(StorePath path) {
-        return new Output(path.path(), "", "");
+    public static DerivationOutput inputAddressed(StorePath path) {
+        return new DerivationOutput(path.path(), "", "");
     }
 
     /** An input-addressed output whose path is not computed yet (also how Nix masks one). */
-    public static Output deferred() {
-        return new Output("", "", "");
+    public static DerivationOutput deferred() {
+        return new DerivationOutput("", "", "");
     }
 
     /** A fixed output: content-addressed with an expected hash. */

@@ -1,11 +1,13 @@
-package dev.inchworm.plugins.packagestepping.derivation;
+package dev.inchworm.api.nix.derivation;
 
+import dev.inchworm.api.Api;
 import java.util.Arrays;
 
 /**
  * Nix's base32: its own alphabet (no e, o, u, t) and its own bit order (the last character
  * holds the lowest bits of the first byte), unlike RFC 4648.
  */
+@Api(status = Api.Status.EXPERIMENTAL, since = "0.1")
 public final class NixBase32 {
 
     /** The 32 digits in order. */

@@ -1,5 +1,6 @@
-package dev.inchworm.plugins.packagestepping.derivation;
+package dev.inchworm.api.nix.derivation;
 
+import dev.inchworm.api.Api;
 import dev.inchworm.api.nix.StorePath;
 import java.util.Collections;
 import java.util.List;
@@ -24,9 +25,10 @@ import java.util.TreeSet;
  * @param args      the builder's arguments, in order
  * @param env       the builder's environment
  */
+@Api(status = Api.Status.EXPERIMENTAL, since = "0.1")
 public record Derivation(
         String name,
-        SortedMap<String, Output> outputs,
+        SortedMap<String, DerivationOutput> outputs,
         SortedMap<StorePath, SortedSet<String>> inputDrvs,
         SortedSet<StorePath> inputSrcs,
         String platform,
@@ -36,7 +38,7 @@ public record Derivation(
 
     /** What a derivation's outputs say about how their paths are computed (Nix's {@code DerivationType}). */
     public enum Kind {
-        /** Output paths from the derivation's inputs: nearly every derivation. */
+        /** DerivationOutput paths from the derivation's inputs: nearly every derivation. */
         INPUT_ADDRESSED,
         /** Input-addressed with paths still to compute ({@code ""} paths, as during evaluation). */
         DEFERRED,
@@ -130,7 +132,7 @@ public record Derivation(
         int fixed = 0;
         int floating = 0;
         int impure = 0;
-        for (Output o : outputs.values()) {
+        for (DerivationOutput o : outputs.values()) {
             if (o.isFixed()) {
                 fixed++;
             } else if (o.isFloating()) {
@@ -166,7 +168,7 @@ public record Derivation(
     }
 
     /** A copy with other outputs. */
-    public Derivation withOutputs(Map<String, Output> newOutputs) {
+    public Derivation withOutputs(Map<String, DerivationOutput> newOutputs) {
         return new Derivation(name, new TreeMap<>(newOutputs), inputDrvs, inputSrcs, platform, builder, args, env);
     }
 

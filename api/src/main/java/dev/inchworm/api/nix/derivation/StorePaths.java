@@ -1,5 +1,6 @@
-package dev.inchworm.plugins.packagestepping.derivation;
+package dev.inchworm.api.nix.derivation;
 
+import dev.inchworm.api.Api;
 import dev.inchworm.api.nix.StorePath;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,6 +15,7 @@ import java.util.TreeSet;
  * {@code <type>:sha256:<inner hash base16>:/nix/store:<name>}, XOR-folded to 20 bytes.
  * The type is {@code source}, {@code text[:<reference>...]} or {@code output:<output name>}.
  */
+@Api(status = Api.Status.EXPERIMENTAL, since = "0.1")
 public final class StorePaths {
 
     private static final HexFormat HEX = HexFormat.of();
