@@ -98,17 +98,32 @@ public final class ExtensionCalls {
         p.release(provisionerContext(provisioner));
     }
 
+    /** Whether the rollback says it can restore the initial system in the host's present state. */
+    public <S extends Record> boolean canRestore(Bound<? extends Rollback<?>, S> rollback, RollbackFacts facts) {
+        Rollback<S> r = (Rollback<S>) rollback.pluggable();
+        return r.canRestore(rollbackContext(rollback, facts));
+    }
+
     /** Restores with the rollback, when it says it can; {@code facts} give it everything but settings and host. */
     public <S extends Record> RollbackResult restore(Bound<? extends Rollback<?>, S> rollback, RollbackFacts facts) {
         Rollback<S> r = (Rollback<S>) rollback.pluggable();
-        RollbackContext<S> context = new EngineRollbackContext<>(rollback.settings(), hostFor(rollback.id()),
-                states.apply("rollback", rollback.id()), facts.initialGeneration(), facts.initialToplevel(),
-                facts.initialDrv(), facts.initialRevision(), facts.steps(), setup.action());
+        RollbackContext<S> context = rollbackContext(rollback, facts);
         if (!r.canRestore(context)) {
-            return RollbackResult.notRestored(rollback.id() + " cannot restore the initial system "
-                    + facts.initialToplevel() + " in the host's present state");
+            return RollbackResult.notRestored(cannotRestore(rollback, facts));
         }
         return r.restore(context);
+    }
+
+    /** What a rollback that cannot restore is reported to have said. */
+    public static String cannotRestore(Bound<? extends Rollback<?>, ?> rollback, RollbackFacts facts) {
+        return rollback.id() + " cannot restore the initial system " + facts.initialToplevel()
+                + " in the host's present state";
+    }
+
+    private <S extends Record> RollbackContext<S> rollbackContext(Bound<?, S> rollback, RollbackFacts facts) {
+        return new EngineRollbackContext<>(rollback.settings(), hostFor(rollback.id()),
+                states.apply("rollback", rollback.id()), facts.initialGeneration(), facts.initialToplevel(),
+                facts.initialDrv(), facts.initialRevision(), facts.steps(), setup.action());
     }
 
     private <S extends Record> EngineStrategyContext<S> strategyContext(Bound<?, S> strategy, int index,

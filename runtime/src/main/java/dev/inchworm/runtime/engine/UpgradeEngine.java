@@ -39,6 +39,10 @@ public final class UpgradeEngine {
             if (journal.run().filter(r -> !r.finished()).isPresent()) {
                 return run.resume(request);
             }
+            journal.run().filter(r -> r.result() == RunResult.FAILED).ifPresent(r -> progress.note("the last run "
+                    + r.runId() + " ended failed, not restored" + (r.rollback() == null ? "" : " (" + r.rollback() + ")")
+                    + ", on " + (r.finalToplevel() == null ? "an unknown system" : r.finalToplevel().toString())
+                    + ": starting a new run from the system the host runs now"));
             return run.start(request);
         }
     }
@@ -56,7 +60,7 @@ public final class UpgradeEngine {
             Journal journal = Journal.open(setup.stateDir(), setup.crashPoint());
             RunRecord last = journal.run().orElseThrow(() -> new RunRefused(
                     "nothing to roll back: no run is recorded in " + journal.path()));
-            if (last.finished() && last.result() != RunResult.UPGRADED) {
+            if (last.finished() && last.result() != RunResult.UPGRADED && last.result() != RunResult.FAILED) {
                 progress.note("nothing to roll back: the last run " + last.runId() + " ended "
                         + last.result().word() + ", on the system it started from");
                 return new Reports(setup.stateDir()).last().filter(r -> r.runId().equals(last.runId()))

@@ -60,7 +60,7 @@ final class Restore {
     }
 
     /** The initial generation as the profile lists it, or as the journal recorded it when it is gone. */
-    private static ExtensionCalls.RollbackFacts facts(ActiveRun run, RunRecord record) {
+    static ExtensionCalls.RollbackFacts facts(ActiveRun run, RunRecord record) {
         Generation initial = run.nix().generations().stream()
                 .filter(g -> g.number() == record.initial().generation()
                         && g.toplevel().equals(record.initial().toplevel()))
