@@ -338,7 +338,7 @@ public final class NixCli implements Nix, StoreMaintenance {
             }
             List<String> lines = NixCommands.fullStdout(nix.run(nix.plain(argv))).lines().toList();
             if (lines.size() != to - from) {
-                throw new IllegalStateException("reading " + (to - from) + " derivations gave " + lines.size()
+                throw new NixOutputException("reading " + (to - from) + " derivations gave " + lines.size()
                         + " lines, starting at " + paths.get(from));
             }
             for (int i = from; i < to; i++) {
@@ -427,7 +427,7 @@ public final class NixCli implements Nix, StoreMaintenance {
         listed.forEach(g -> readlink.add(generationLink(g.number()).toString()));
         List<String> targets = nix.run(nix.plain(readlink)).stdout().lines().toList();
         if (targets.size() != listed.size()) {
-            throw new IllegalStateException("readlink gave " + targets.size() + " targets for " + listed.size()
+            throw new NixOutputException("readlink gave " + targets.size() + " targets for " + listed.size()
                     + " generations of " + profile);
         }
         List<Generation> generations = new ArrayList<>();
