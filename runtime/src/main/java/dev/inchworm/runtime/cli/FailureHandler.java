@@ -1,19 +1,19 @@
 package dev.inchworm.runtime.cli;
 
+import dev.inchworm.api.nix.NixException;
+import dev.inchworm.api.nix.NixFailure;
+import dev.inchworm.api.nix.NixOutputException;
 import dev.inchworm.runtime.config.ProfileException;
 import dev.inchworm.runtime.engine.RunRefused;
 import dev.inchworm.runtime.journal.JournalException;
 import dev.inchworm.runtime.journal.JournalWriteException;
 import dev.inchworm.runtime.journal.LockHeldException;
 import dev.inchworm.runtime.plugin.PluginException;
-import dev.inchworm.api.nix.NixException;
-import dev.inchworm.api.nix.NixFailure;
-import dev.inchworm.runtime.nix.NixOutputException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IExitCodeExceptionMapper;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * Turns an exception from a command into a message on standard error and an {@link ExitCode}.

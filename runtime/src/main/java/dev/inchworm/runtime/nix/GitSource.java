@@ -1,5 +1,6 @@
 package dev.inchworm.runtime.nix;
 
+import dev.inchworm.api.nix.NixOutputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inchworm.api.host.Command;
@@ -159,6 +160,10 @@ public final class GitSource implements SystemSource {
     private static StorePath drvBehind(String printed, Path root) {
         if (printed.startsWith(StorePath.STORE_DIR + "/")) {
             return NixOutput.storePath(printed);
+        }
+        if (!Files.isSymbolicLink(root)) {
+            throw new NixOutputException("nix-instantiate printed '" + NixOutput.abbreviate(printed)
+                    + "', neither a derivation nor the root " + root + " it was asked to add");
         }
         try {
             return NixOutput.storePath(Files.readSymbolicLink(root).toString());

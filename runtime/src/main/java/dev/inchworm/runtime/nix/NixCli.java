@@ -1,5 +1,6 @@
 package dev.inchworm.runtime.nix;
 
+import dev.inchworm.api.nix.NixOutputException;
 import dev.inchworm.api.host.Command;
 import dev.inchworm.api.host.CommandResult;
 import dev.inchworm.api.host.CommandRunner;

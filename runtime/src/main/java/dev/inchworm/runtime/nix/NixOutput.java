@@ -1,5 +1,6 @@
 package dev.inchworm.runtime.nix;
 
+import dev.inchworm.api.nix.NixOutputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inchworm.api.nix.DryRun;
