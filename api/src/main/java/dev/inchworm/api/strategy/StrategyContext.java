@@ -30,4 +30,15 @@ public interface StrategyContext<S extends Record> extends Context<S> {
 
     /** True when a later strategy exists in the profile's chain to pass to. */
     boolean hasFallback();
+
+    /**
+     * True when the engine keeps the run's initial generation (and so its closure) until the
+     * target is reached; false when it deletes it once the first step is switched, so a step
+     * plan may count the initial system's old versions as freed. Defaults to true.
+     *
+     * @since 0.2
+     */
+    default boolean keepsInitialGeneration() {
+        return true;
+    }
 }

@@ -49,7 +49,8 @@ final class HostSession implements AutoCloseable {
             ProfileSelections selected = registry.select(profile);
             CommandRunner commands = root.environment().hostCommands().apply(profile);
             Path state = profile.stateDir().toAbsolutePath();
-            NixCli nix = new NixCli(commands, profile.nix(), state.resolve("nix"));
+            NixCli nix = new NixCli(commands, profile.nix(), state.resolve("nix"), java.time.ZoneId.systemDefault(),
+                    List.of(profile.nix().bootedSystem(), profile.nix().currentSystem()));
             GitSource source = new GitSource(commands, profile.system(), profile.nix(), state.resolve("source"));
             Extensions extensions = Extensions.bind(selected);
             CrashPoint crashPoint = CrashPoint.fromEnvironment(root.environment().variables(), HostSession::crash);

@@ -13,12 +13,25 @@ import java.util.Objects;
  * @param environment extra environment for Nix commands
  * @param prefix      command prefix for everything run on the host, e.g.
  *                    {@code [nsenter, -t, "1234", -m, --]}
+ * @param bootedSystem  the link to the booted system, a pin ({@code /run/booted-system})
+ * @param currentSystem the link to the activated system, a pin ({@code /run/current-system})
  */
 public record NixConfig(Path profile, Map<String, String> options, Map<String, String> environment,
-                        List<String> prefix) {
+                        List<String> prefix, Path bootedSystem, Path currentSystem) {
+
+    /** NixOS's booted-system link. */
+    public static final Path DEFAULT_BOOTED_SYSTEM = Path.of("/run/booted-system");
+    /** NixOS's current-system link. */
+    public static final Path DEFAULT_CURRENT_SYSTEM = Path.of("/run/current-system");
+
+    public NixConfig(Path profile, Map<String, String> options, Map<String, String> environment, List<String> prefix) {
+        this(profile, options, environment, prefix, DEFAULT_BOOTED_SYSTEM, DEFAULT_CURRENT_SYSTEM);
+    }
 
     public NixConfig {
         Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(bootedSystem, "bootedSystem");
+        Objects.requireNonNull(currentSystem, "currentSystem");
         options = Map.copyOf(options);
         environment = Map.copyOf(environment);
         prefix = List.copyOf(prefix);

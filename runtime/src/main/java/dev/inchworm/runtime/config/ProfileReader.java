@@ -253,10 +253,10 @@ public final class ProfileReader {
     }
 
     record RawNix(String profile, Map<String, String> options, Map<String, String> environment,
-                  List<String> prefix) {
+                  List<String> prefix, String bootedSystem, String currentSystem) {
     }
 
-    record RawEngine(JsonNode reserve, String onInterrupted) {
+    record RawEngine(JsonNode reserve, String onInterrupted, String keepInitial) {
     }
 
     /** Turns the raw shape into the profile records: defaults, required keys, selections. */
@@ -291,6 +291,11 @@ public final class ProfileReader {
             List<Selection> reclaimers = selections(raw.reclaimers(), "reclaimers", List.of(defaultSelection("gc")));
             List<Selection> provisioners = selections(raw.provisioners(), "provisioners", List.of());
             EngineConfig engine = engine(raw.engine());
+            if (engine.keepInitial() == EngineConfig.KeepInitial.NEVER && rollback.id().equals("generation")) {
+                throw new ProfileException(locations.at("/engine/keepInitial"), "engine.keepInitial",
+                        "never releases the initial generation the 'generation' rollback needs; "
+                                + "select rollback: {id: retrace}, or keepInitial: auto");
+            }
             return new HostProfile(host, system, nix, action, stateDir, pluginsDir, strategies, probe, rollback,
                     reclaimers, provisioners, engine);
         }
@@ -366,8 +371,12 @@ public final class ProfileReader {
                             "value is missing; the prefix is a list of strings");
                 }
             }
+            Path booted = raw.bootedSystem() == null ? NixConfig.DEFAULT_BOOTED_SYSTEM
+                    : path(raw.bootedSystem(), "nix.bootedSystem", "/nix/bootedSystem");
+            Path current = raw.currentSystem() == null ? NixConfig.DEFAULT_CURRENT_SYSTEM
+                    : path(raw.currentSystem(), "nix.currentSystem", "/nix/currentSystem");
             return new NixConfig(profile, noNulls(raw.options(), "nix.options", "/nix/options"),
-                    noNulls(raw.environment(), "nix.environment", "/nix/environment"), prefix);
+                    noNulls(raw.environment(), "nix.environment", "/nix/environment"), prefix, booted, current);
         }
 
         private SwitchAction switchAction(String raw) {
@@ -418,7 +427,16 @@ public final class ProfileReader {
                             "unknown value '" + raw.onInterrupted() + "'; allowed values: resume, rollback", e);
                 }
             }
-            return new EngineConfig(reserve, interrupted);
+            EngineConfig.KeepInitial keepInitial = defaults.keepInitial();
+            if (raw.keepInitial() != null) {
+                try {
+                    keepInitial = EngineConfig.KeepInitial.valueOf(raw.keepInitial().toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new ProfileException(locations.at("/engine/keepInitial"), "engine.keepInitial",
+                            "unknown value '" + raw.keepInitial() + "'; allowed values: auto, always, never", e);
+                }
+            }
+            return new EngineConfig(reserve, interrupted, keepInitial);
         }
 
         private List<Selection> selections(JsonNode node, String key, List<Selection> defaults) {

@@ -13,7 +13,8 @@ import java.util.Objects;
 /** What a strategy is told when the engine asks it for a step: built fresh for each call. */
 record EngineStrategyContext<S extends Record>(S settings, Host host, PluginState state, SystemState current,
                                                Evaluation target, List<StepResult> history, StorageReport storage,
-                                               long reserveBytes, boolean hasFallback)
+                                               long reserveBytes, boolean hasFallback,
+                                               boolean keepsInitialGeneration)
         implements StrategyContext<S> {
 
     EngineStrategyContext {

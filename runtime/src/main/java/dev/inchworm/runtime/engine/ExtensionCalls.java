@@ -62,23 +62,26 @@ public final class ExtensionCalls {
     }
 
     public <S extends Record> Proposal propose(Bound<? extends UpgradeStrategy<?>, S> strategy, int index,
-                                               SystemState current, Evaluation target, List<StepResult> history) {
+                                               SystemState current, Evaluation target, List<StepResult> history,
+                                               boolean keepsInitial) {
         UpgradeStrategy<S> s = (UpgradeStrategy<S>) strategy.pluggable();
-        return s.propose(strategyContext(strategy, index, current, target, history));
+        return s.propose(strategyContext(strategy, index, current, target, history, keepsInitial));
     }
 
     /** The units a strategy sees changing, for a plan. */
     public <S extends Record> List<UnitChange> units(Bound<? extends UpgradeStrategy<?>, S> strategy, int index,
                                                      SystemState current, Evaluation target) {
         UpgradeStrategy<S> s = (UpgradeStrategy<S>) strategy.pluggable();
-        return s.units(strategyContext(strategy, index, current, target, List.of()));
+        return s.units(strategyContext(strategy, index, current, target, List.of(), true));
     }
 
     public <S extends Record> Proposal afterFailure(Bound<? extends UpgradeStrategy<?>, S> strategy, int index,
                                                     SystemState current, Evaluation target,
-                                                    List<StepResult> history, Step failed, NixFailure failure) {
+                                                    List<StepResult> history, Step failed, NixFailure failure,
+                                                    boolean keepsInitial) {
         UpgradeStrategy<S> s = (UpgradeStrategy<S>) strategy.pluggable();
-        return s.afterFailure(strategyContext(strategy, index, current, target, history), failed, failure);
+        return s.afterFailure(strategyContext(strategy, index, current, target, history, keepsInitial), failed,
+                failure);
     }
 
     public <S extends Record> Reclaimed reclaim(Bound<? extends Reclaimer<?>, S> reclaimer,
@@ -128,10 +131,11 @@ public final class ExtensionCalls {
 
     private <S extends Record> EngineStrategyContext<S> strategyContext(Bound<?, S> strategy, int index,
                                                                         SystemState current, Evaluation target,
-                                                                        List<StepResult> history) {
+                                                                        List<StepResult> history,
+                                                                        boolean keepsInitial) {
         return new EngineStrategyContext<>(strategy.settings(), hostFor(strategy.id()),
                 states.apply("strategy", strategy.id()), current, target, history, measure(),
-                setup.config().reserveBytes(), hasFallback(index));
+                setup.config().reserveBytes(), hasFallback(index), keepsInitial);
     }
 
     private <S extends Record> BasicContext<S> provisionerContext(Bound<?, S> provisioner) {

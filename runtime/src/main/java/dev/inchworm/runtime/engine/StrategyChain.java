@@ -38,9 +38,15 @@ public final class StrategyChain {
 
     /** The next step of the strategy at {@code index} from {@code current}, or its pass. */
     public Proposal propose(int index, SystemState current, Evaluation target, List<StepResult> history) {
+        return propose(index, current, target, history, true);
+    }
+
+    /** As above, telling the strategy whether the run keeps its initial generation. */
+    public Proposal propose(int index, SystemState current, Evaluation target, List<StepResult> history,
+                            boolean keepsInitial) {
         Bound<? extends UpgradeStrategy<?>, ?> strategy = strategies.get(index);
         try {
-            return calls.propose(strategy, index, current, target, history);
+            return calls.propose(strategy, index, current, target, history, keepsInitial);
         } catch (RuntimeException e) {
             LOG.warn("strategy {} failed to propose", strategy.id(), e);
             return Proposal.pass("it failed: " + e);
@@ -49,10 +55,10 @@ public final class StrategyChain {
 
     /** The reaction of the strategy at {@code index} to the failed step: a smaller one, or a pass. */
     public Proposal afterFailure(int index, SystemState current, Evaluation target, List<StepResult> history,
-                                 Step failed, NixFailure failure) {
+                                 Step failed, NixFailure failure, boolean keepsInitial) {
         Bound<? extends UpgradeStrategy<?>, ?> strategy = strategies.get(index);
         try {
-            return calls.afterFailure(strategy, index, current, target, history, failed, failure);
+            return calls.afterFailure(strategy, index, current, target, history, failed, failure, keepsInitial);
         } catch (RuntimeException e) {
             LOG.warn("strategy {} failed to react to a failed step", strategy.id(), e);
             return Proposal.pass("it failed: " + e);

@@ -134,6 +134,22 @@ public record RunRecord(int format, String runId, String host, Instant startedAt
                 passes, steps, ids, notes, resumed, failure, rollback, result, finalToplevel, finishedAt);
     }
 
+    /** The notes' owner under which the engine journals its own decisions. */
+    public static final String ENGINE_NOTES = "engine";
+    private static final String INITIAL_RELEASED = "initialReleased";
+
+    /** Why the run released its initial generation (engine.keepInitial), or empty while it keeps it. */
+    public Optional<String> initialReleased() {
+        return Optional.ofNullable(notes.getOrDefault(ENGINE_NOTES, Map.of()).get(INITIAL_RELEASED));
+    }
+
+    /** The decision to release the initial generation once the first step is switched, and why. */
+    public RunRecord withInitialReleased(String why) {
+        Map<String, String> engine = new LinkedHashMap<>(notes.getOrDefault(ENGINE_NOTES, Map.of()));
+        engine.put(INITIAL_RELEASED, Objects.requireNonNull(why, "why"));
+        return withNotes(ENGINE_NOTES, engine);
+    }
+
     /** Replaces one extension's notes. */
     public RunRecord withNotes(String owner, Map<String, String> ownerNotes) {
         Map<String, Map<String, String>> changed = new LinkedHashMap<>(notes);

@@ -326,4 +326,41 @@ class ProfileReaderTest {
         assertEquals("1.5 GiB", ByteSize.format(3L << 29));
         assertEquals("512 B", ByteSize.format(512));
     }
+
+    @Test
+    void keepInitialNeverWithTheGenerationRollbackIsRefused() throws IOException {
+        ProfileException e = error("""
+                host: h
+                system: {repository: /r, expression: e.nix, attribute: system}
+                engine: {keepInitial: never}
+                """);
+        assertTrue(e.getMessage().contains("engine.keepInitial") && e.getMessage().contains("retrace"), e.getMessage());
+        ProfileException unknown = error("""
+                host: h
+                system: {repository: /r, expression: e.nix, attribute: system}
+                engine: {keepInitial: sometimes}
+                """);
+        assertTrue(unknown.getMessage().contains("allowed values: auto, always, never"), unknown.getMessage());
+    }
+
+    @Test
+    void theLiveSystemLinksDefaultToNixOSsAndCanBePointed() throws IOException {
+        HostProfile defaults = reader.read(write("d.yaml", """
+                host: h
+                system: {repository: /r, expression: e.nix, attribute: system}
+                """));
+        assertEquals(NixConfig.DEFAULT_BOOTED_SYSTEM, defaults.nix().bootedSystem());
+        assertEquals(NixConfig.DEFAULT_CURRENT_SYSTEM, defaults.nix().currentSystem());
+        assertEquals(EngineConfig.KeepInitial.AUTO, defaults.engine().keepInitial());
+        HostProfile pointed = reader.read(write("p.yaml", """
+                host: h
+                system: {repository: /r, expression: e.nix, attribute: system}
+                nix: {bootedSystem: /s/booted-system, currentSystem: /s/current-system}
+                rollback: {id: retrace}
+                engine: {keepInitial: never}
+                """));
+        assertEquals(Path.of("/s/booted-system"), pointed.nix().bootedSystem());
+        assertEquals(Path.of("/s/current-system"), pointed.nix().currentSystem());
+        assertEquals(EngineConfig.KeepInitial.NEVER, pointed.engine().keepInitial());
+    }
 }

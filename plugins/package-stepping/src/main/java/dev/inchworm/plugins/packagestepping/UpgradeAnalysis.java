@@ -96,7 +96,8 @@ final class UpgradeAnalysis {
         measurePending(state, masking, source, current);
         double growth = state.growth(settings.growthFactor());
         StoreFootprints footprints = new StoreFootprints(masking, source, current, cached(nix, masking, source),
-                pinned(nix, toplevel, context.history().stream().noneMatch(r -> r.outcome() == StepResult.Outcome.DONE)),
+                pinned(nix, toplevel, context.keepsInitialGeneration()
+                        && context.history().stream().noneMatch(r -> r.outcome() == StepResult.Outcome.DONE)),
                 growth);
         long free = context.storage().store().freeBytes() - context.reserveBytes();
         int maxUnits = settings.maxUnitsPerStep();
@@ -156,7 +157,8 @@ final class UpgradeAnalysis {
      * Paths no step frees: the closures of the live systems (booted, activated) and of every
      * generation but the current one (the engine keeps the initial one for a rollback, and
      * deletes the current one only after the next step). Before the first step the current
-     * system is the initial one: pinned too.
+     * system is the initial one: pinned too, unless the engine releases it
+     * ({@code StrategyContext.keepsInitialGeneration()}).
      */
     private static Set<StorePath> pinned(Nix nix, StorePath currentToplevel, boolean initial) {
         Set<StorePath> roots = new TreeSet<>(nix.liveSystems());

@@ -33,11 +33,38 @@ final class ChooseStep {
             RunRecord record = run.record();
             int index = record.strategyIndex();
             Bound<? extends UpgradeStrategy<?>, ?> strategy = run.chain().at(index).orElseThrow(() -> new RunFailed(exhausted(run)));
-            Proposal proposal = run.chain().propose(index, current, target, run.history());
+            if (InitialRelease.decideNever(run)) {
+                continue;
+            }
+            boolean keeps = InitialRelease.keeps(run.record());
+            Proposal proposal = run.chain().propose(index, current, target, run.history(), keeps);
+            if (keeps && InitialRelease.mayRelease(run) && passes(proposal, current, run.record())) {
+                Proposal without = run.chain().propose(index, current, target, run.history(), false);
+                if (!passes(without, current, run.record())) {
+                    String why = strategy.id() + " plans a step only without the initial generation: it "
+                            + passReason(proposal, current, run.record());
+                    run.progress().note("releasing the initial generation once the first step is switched: " + why);
+                    Step next = ((Proposal.Next) without).step();
+                    run.update(r -> r.withInitialReleased(why)
+                            .withStepAdded(StepRecord.planned(r.steps().size() + 1, strategy.id(), next)));
+                    return;
+                }
+            }
             if (accept(run, strategy, proposal, current, null)) {
                 return;
             }
         }
+    }
+
+    private static boolean passes(Proposal proposal, SystemState current, RunRecord record) {
+        return passReason(proposal, current, record) != null;
+    }
+
+    private static String passReason(Proposal proposal, SystemState current, RunRecord record) {
+        if (proposal instanceof Proposal.Pass pass) {
+            return pass.reason();
+        }
+        return refusal(((Proposal.Next) proposal).step(), current, record);
     }
 
     /** A strategy's reaction to the failed last step: a smaller step, or a pass. */
@@ -51,7 +78,7 @@ final class ChooseStep {
         Bound<? extends UpgradeStrategy<?>, ?> strategy = run.chain().at(index).orElseThrow(() -> new RunFailed(exhausted(run)));
         run.progress().note("step " + failed.number() + " failed (" + failure.kind() + "); asking " + strategy.id());
         Proposal proposal = run.chain().afterFailure(index, run.currentState(), target, run.history(),
-                failed.step(), failure.toNixFailure());
+                failed.step(), failure.toNixFailure(), InitialRelease.keeps(run.record()));
         accept(run, strategy, proposal, run.currentState(), failed);
     }
 

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Step phase PRUNING -> DONE: deletes the previous step's generation (never a protected one),
+ * Step phase PRUNING -> DONE: deletes the previous step's generation (never a protected one)
+ * and the initial one once the run released it,
  * drops the step outputs' GC roots (the profile holds them now), keeps the step's derivation
  * for a retrace, collects garbage and remembers the revision of the system now installed.
  */
@@ -22,6 +23,12 @@ final class Prune implements StepPhaseHandler {
             Set<Integer> keep = run.upkeep().protectedGenerations(record);
             keep.add(step.generation());
             run.upkeep().deleteGeneration(previous.generation(), previous.toplevel(), keep);
+        }
+        if (!InitialRelease.keeps(record)) {
+            // Released: the old versions go before the next step comes; its .drv stays rooted for a retrace.
+            Set<Integer> keep = run.upkeep().protectedGenerations(record);
+            keep.add(step.generation());
+            run.upkeep().deleteGeneration(record.initial().generation(), record.initial().toplevel(), keep);
         }
         run.upkeep().deleteOutputRoots(record);
         if (record.target() == null || !step.toplevel().equals(record.target().toplevel())) {

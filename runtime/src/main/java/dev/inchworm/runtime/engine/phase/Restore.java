@@ -33,7 +33,10 @@ final class Restore {
                 + (record.failure() == null ? "" : ": " + record.failure().reason()));
         RollbackResult result;
         try {
-            result = run.calls().restore(rollback, facts(run, record));
+            ExtensionCalls.RollbackFacts facts = facts(run, record);
+            result = record.initialReleased().isPresent() && !run.calls().canRestore(rollback, facts)
+                    ? rebuildInitial(run, record, rollback.id())
+                    : run.calls().restore(rollback, facts);
         } catch (RuntimeException e) {
             LOG.error("rollback {} failed", rollback.id(), e);
             result = RollbackResult.notRestored(rollback.id() + " failed: " + e);
@@ -57,6 +60,34 @@ final class Restore {
         StorePath on = now.map(Generation::toplevel).orElse(null);
         run.update(r -> r.withRollback(outcome.detail()).withResult(
                 outcome.restored() ? RunResult.ROLLED_BACK : RunResult.FAILED, on, run.setup().clock().instant()));
+    }
+
+    /**
+     * The retrace fallback once the run released its initial generation: rebuilds the initial
+     * system from its kept {@code .drv}, sets the profile to it and activates it.
+     */
+    private static RollbackResult rebuildInitial(ActiveRun run, RunRecord record, String rollback) {
+        StorePath drv = record.initial().drv();
+        if (drv == null || !run.nix().isValid(drv)) {
+            return RollbackResult.notRestored("the initial generation was released (" + record.initialReleased().get()
+                    + ") and its derivation " + (drv == null ? "is not known" : drv + " is gone")
+                    + ": the initial system cannot be rebuilt");
+        }
+        run.progress().note(rollback + " cannot restore the released initial generation: rebuilding "
+                + record.initial().toplevel() + " from " + drv + " (retrace)");
+        try {
+            run.nix().realise(drv, Optional.empty(), run.progress()::building);
+        } catch (dev.inchworm.api.nix.NixException e) {
+            return RollbackResult.notRestored("the initial generation was released and rebuilding it from " + drv
+                    + " failed: " + e.failure().detail());
+        }
+        Optional<Generation> now = run.nix().currentGeneration();
+        if (now.isEmpty() || !now.get().toplevel().equals(record.initial().toplevel())) {
+            run.nix().setSystem(record.initial().toplevel());
+        }
+        run.nix().switchToConfiguration(record.initial().toplevel(), run.setup().action());
+        return RollbackResult.restored("the initial generation was released: rebuilt " + record.initial().toplevel()
+                + " from its derivation, set and activated (" + run.setup().action().argument() + ")");
     }
 
     /** The initial generation as the profile lists it, or as the journal recorded it when it is gone. */

@@ -40,10 +40,15 @@ final class Upkeep {
         this.store = StoreMaintenance.of(nix);
     }
 
-    /** The run's initial generation, the current one and the live systems' (booted, current). */
+    /**
+     * The current generation and the live systems' (booted, current), and the run's initial one
+     * unless the run released it (engine.keepInitial).
+     */
     Set<Integer> protectedGenerations(RunRecord record) {
         Set<Integer> keep = liveGenerations();
-        keep.add(record.initial().generation());
+        if (InitialRelease.keeps(record)) {
+            keep.add(record.initial().generation());
+        }
         return keep;
     }
 
