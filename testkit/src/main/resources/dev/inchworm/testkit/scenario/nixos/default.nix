@@ -8,6 +8,7 @@ let
     inherit (configuration) hostName version stateDir;
     systemPackages = map (name: pkgs.${name}) configuration.systemPackages;
     kernel = if configuration.kernel == null then null else pkgs.${configuration.kernel};
+    services = map (name: pkgs.${name}) (configuration.services or [ ]);
   };
 in {
   system = layer.toplevel;
