@@ -35,10 +35,11 @@ final class BulkStore {
 
     // Arguments up to this many characters per command (ARG_MAX is 2 MiB or more).
     private static final int ARGUMENT_CHARS_PER_CALL = 100_000;
-    // Keeps the existing paths among its arguments, prints "SIZE PATH" for each, a blank line,
-    // then the files' bytes one after the other: two processes for any number of files.
-    private static final String READ_FILES = "for f; do shift; if [ -f \"$f\" ]; then set -- \"$@\" \"$f\"; fi; done; "
-            + "[ $# -eq 0 ] || { stat -c '%s %n' -- \"$@\" && echo && cat -- \"$@\"; }";
+    // Prints "SIZE PATH" for each file that exists, a blank line, then those files' bytes one
+    // after the other: two processes for any number of files. Missing files are left out by
+    // both (their errors dropped); one deleted between the two makes the bytes come up short,
+    // which the reader reports.
+    private static final String READ_FILES = "stat -c '%s %n' -- \"$@\" 2>/dev/null; echo; cat -- \"$@\" 2>/dev/null; exit 0";
     private static final Pattern QUOTED_PATH = Pattern.compile("\"(/nix/store/[^\"]+)\"");
 
     private final NixCommands nix;
