@@ -164,12 +164,21 @@ public final class ScaleBenchmark {
         return new double[] {steps.isEmpty() ? 0 : sum / steps.size(), max, steps.size()};
     }
 
+    /**
+     * The CLI with the shipped flags, a GC log, and with {@code INCHWORM_BENCH_JFR=FOLDER} a
+     * flight recording per command in that folder (for the findings in docs/benchmarks.md).
+     */
     private static Measured cli(SandboxRun run, Path work, String... args) throws Exception {
         Path gc = Files.createTempFile(work, "gc", ".log");
         List<String> argv = new ArrayList<>(List.of(Dist.LAUNCHER.toString()));
         argv.addAll(List.of(args));
-        return timed(run, List.of(), argv, Map.of("INCHWORM_JAVA_OPTS", SHIPPED_OPTS + " -Xlog:gc:file=" + gc), work,
-                gc);
+        String opts = SHIPPED_OPTS + " -Xlog:gc:file=" + gc;
+        String jfr = System.getenv("INCHWORM_BENCH_JFR");
+        if (jfr != null && !jfr.isBlank()) {
+            opts += " -XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath()
+                    .resolve(args[0] + "-" + System.nanoTime() + ".jfr");
+        }
+        return timed(run, List.of(), argv, Map.of("INCHWORM_JAVA_OPTS", opts), work, gc);
     }
 
     private static Measured timed(SandboxRun run, List<String> prefix, List<String> command, Map<String, String> env,
