@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.inchworm.api.nix.Evaluation;
 import dev.inchworm.testkit.Activation;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -58,16 +59,21 @@ class RetraceIT {
     }
 
     @Test
-    void theGenerationRollbackCannotRestoreACollectedSystemAndSaysSo() throws Exception {
+    void theGenerationRollbackOfAFinishedRunIsRefusedUpFrontAndLaterRunsAreNotBlocked() throws Exception {
         try (SandboxRun run = upgradedAndCollected("generation")) {
             Evaluation target = run.targetEvaluation();
+            String journal = Files.readString(run.stateDir().resolve("journal.json"));
             Dist.Result r = run.inchworm(Map.of(), "rollback", "--profile", run.profile.toString(), "--json");
 
-            assertEquals(4, r.code(), r.out() + r.err());
-            JsonNode report = run.json(r);
-            assertEquals("failed", report.get("result").asText());
-            assertTrue(report.get("rollback").asText().contains("cannot restore"), report.toString());
+            assertEquals(2, r.code(), r.out() + r.err());
+            assertTrue(r.err().contains("cannot restore") && r.err().contains("rollback: retrace"), r.err());
+            assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
             assertEquals(target.toplevel(), run.profileToplevel(), "nothing was changed");
+            assertEquals(journal, Files.readString(run.stateDir().resolve("journal.json")), "nor the journal");
+
+            Dist.Result up = run.inchworm(Map.of(), "upgrade", "--profile", run.profile.toString(), "--json");
+            assertEquals(0, up.code(), up.out() + up.err());
+            assertEquals("already-current", run.json(up).get("result").asText());
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.inchworm.runtime.cli;
 
+import dev.inchworm.api.nix.NixException;
+import dev.inchworm.api.nix.NixFailure;
+import dev.inchworm.api.nix.NixOutputException;
 import dev.inchworm.runtime.config.ProfileException;
 import dev.inchworm.runtime.engine.RunRefused;
 import dev.inchworm.runtime.journal.JournalException;
@@ -7,10 +10,10 @@ import dev.inchworm.runtime.journal.JournalWriteException;
 import dev.inchworm.runtime.journal.LockHeldException;
 import dev.inchworm.runtime.plugin.PluginException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IExitCodeExceptionMapper;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * Turns an exception from a command into a message on standard error and an {@link ExitCode}.
@@ -27,6 +30,11 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
                 || failure instanceof CommandLine.ParameterException || failure instanceof RunRefused) {
             return ExitCode.USAGE.code();
         }
+        if (failure instanceof NixException || failure instanceof NixOutputException) {
+            // Outside a run (a run turns them into a failed step): Nix could not be started,
+            // failed before anything was changed, or printed what cannot be read.
+            return ExitCode.USAGE.code();
+        }
         if (failure instanceof LockHeldException) {
             return ExitCode.LOCKED.code();
         }
@@ -41,6 +49,18 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
         return ExitCode.INTERNAL_ERROR.code();
     }
 
+    /** The one line for a failure the admin can act on. */
+    static String message(Throwable failure) {
+        if (failure instanceof NixException nix && nix.failure() instanceof NixFailure.NixUnavailable) {
+            return "Nix cannot be run on the host (check nix.prefix and nix.environment in the profile, and that "
+                    + "Nix is installed there): " + failure.getMessage();
+        }
+        if (failure instanceof NixOutputException) {
+            return "Nix printed what Inchworm cannot read; nothing was changed: " + failure.getMessage();
+        }
+        return failure.getMessage();
+    }
+
     @Override
     public int handleExecutionException(Exception failure, CommandLine command, ParseResult parseResult) {
         int code = getExitCode(failure);
@@ -49,7 +69,7 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
             err.println("inchworm: internal error: " + failure);
             failure.printStackTrace(err);
         } else {
-            err.println("inchworm: " + failure.getMessage());
+            err.println("inchworm: " + message(failure));
         }
         err.flush();
         return code;

@@ -1,13 +1,7 @@
 package dev.inchworm.runtime.cli;
 
 import dev.inchworm.api.host.CommandRunner;
-import dev.inchworm.api.provision.Provisioner;
-import dev.inchworm.api.reclaim.Reclaimer;
-import dev.inchworm.api.rollback.Rollback;
-import dev.inchworm.api.storage.StorageProbe;
-import dev.inchworm.api.strategy.UpgradeStrategy;
 import dev.inchworm.runtime.config.HostProfile;
-import dev.inchworm.runtime.engine.Bound;
 import dev.inchworm.runtime.engine.EngineSetup;
 import dev.inchworm.runtime.engine.Extensions;
 import dev.inchworm.runtime.engine.UpgradeEngine;
@@ -16,7 +10,6 @@ import dev.inchworm.runtime.nix.GitSource;
 import dev.inchworm.runtime.nix.NixCli;
 import dev.inchworm.runtime.plugin.PluginRegistry;
 import dev.inchworm.runtime.plugin.ProfileSelections;
-import dev.inchworm.runtime.plugin.Selected;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -31,12 +24,15 @@ final class HostSession implements AutoCloseable {
 
     private final HostProfile profile;
     private final PluginRegistry registry;
+    private final ProfileSelections selections;
     private final GitSource source;
     private final UpgradeEngine engine;
 
-    private HostSession(HostProfile profile, PluginRegistry registry, GitSource source, UpgradeEngine engine) {
+    private HostSession(HostProfile profile, PluginRegistry registry, ProfileSelections selections, GitSource source,
+                        UpgradeEngine engine) {
         this.profile = profile;
         this.registry = registry;
+        this.selections = selections;
         this.source = source;
         this.engine = engine;
     }
@@ -55,16 +51,11 @@ final class HostSession implements AutoCloseable {
             Path state = profile.stateDir().toAbsolutePath();
             NixCli nix = new NixCli(commands, profile.nix(), state.resolve("nix"));
             GitSource source = new GitSource(commands, profile.system(), profile.nix(), state.resolve("source"));
-            Extensions extensions = new Extensions(
-                    new Bound<>((StorageProbe<?>) selected.probe().as(StorageProbe.class), selected.probe().settings()),
-                    selected.strategies().stream().map(HostSession::strategy).toList(),
-                    new Bound<>((Rollback<?>) selected.rollback().as(Rollback.class), selected.rollback().settings()),
-                    selected.reclaimers().stream().map(HostSession::reclaimer).toList(),
-                    selected.provisioners().stream().map(HostSession::provisioner).toList());
+            Extensions extensions = Extensions.bind(selected);
             CrashPoint crashPoint = CrashPoint.fromEnvironment(root.environment().variables(), HostSession::crash);
             EngineSetup setup = new EngineSetup(profile.host(), state, profile.switchAction(), profile.engine(), nix,
                     source, commands, extensions, crashPoint, Clock.systemUTC());
-            return new HostSession(profile, registry, source, new UpgradeEngine(setup));
+            return new HostSession(profile, registry, selected, source, new UpgradeEngine(setup));
         } catch (RuntimeException e) {
             registry.close();
             throw e;
@@ -90,20 +81,13 @@ final class HostSession implements AutoCloseable {
     static final String CRASH_MARKER = "inchworm: crash point reached; waiting to be killed";
     private static final long CRASH_WAIT_MILLIS = 30_000;
 
-    private static Bound<UpgradeStrategy<?>> strategy(Selected s) {
-        return new Bound<>((UpgradeStrategy<?>) s.as(UpgradeStrategy.class), s.settings());
-    }
-
-    private static Bound<Reclaimer<?>> reclaimer(Selected s) {
-        return new Bound<>((Reclaimer<?>) s.as(Reclaimer.class), s.settings());
-    }
-
-    private static Bound<Provisioner<?>> provisioner(Selected s) {
-        return new Bound<>((Provisioner<?>) s.as(Provisioner.class), s.settings());
-    }
-
     HostProfile profile() {
         return profile;
+    }
+
+    /** The profile's selections as the registry found them (plugin, settings, place in the profile). */
+    ProfileSelections selections() {
+        return selections;
     }
 
     UpgradeEngine engine() {

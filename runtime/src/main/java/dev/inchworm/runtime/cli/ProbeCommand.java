@@ -1,24 +1,15 @@
 package dev.inchworm.runtime.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.inchworm.api.host.CommandRunner;
-import dev.inchworm.api.storage.StorageProbe;
 import dev.inchworm.api.storage.StorageReport;
 import dev.inchworm.api.storage.Volume;
 import dev.inchworm.api.ByteSize;
 import dev.inchworm.runtime.config.HostProfile;
-import dev.inchworm.runtime.engine.BasicContext;
-import dev.inchworm.runtime.engine.MemoryPluginState;
-import dev.inchworm.runtime.engine.RuntimeHost;
-import dev.inchworm.runtime.plugin.ExtensionKind;
 import dev.inchworm.runtime.plugin.PluginException;
-import dev.inchworm.runtime.plugin.PluginRegistry;
 import dev.inchworm.runtime.plugin.Selected;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,11 +35,10 @@ final class ProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HostProfile profile = root.readProfile(profileOption.required());
-        try (PluginRegistry registry = root.loadPlugins(Optional.of(profile))) {
-            Selected probe = registry.select(ExtensionKind.PROBE, profile.probe(), ExtensionKind.PROBE.profileKey());
-            CommandRunner commands = root.environment().hostCommands().apply(profile);
-            StorageReport report = measure(probe, profile, commands);
+        try (HostSession session = HostSession.open(root, profileOption.required())) {
+            HostProfile profile = session.profile();
+            Selected probe = session.selections().probe();
+            StorageReport report = measure(session, probe);
             PrintWriter out = spec.commandLine().getOut();
             if (output.json()) {
                 Json.print(out, json(profile, probe, report));
@@ -62,23 +52,14 @@ final class ProbeCommand implements Callable<Integer> {
         return ExitCode.OK.code();
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static StorageReport measure(Selected probe, HostProfile profile, CommandRunner commands) {
-        String pluginId = probe.extension().plugin().id();
-        // Nix and the system source are not needed to measure; the host reports that if asked.
-        RuntimeHost host = new RuntimeHost(profile.host(), null, null, commands,
-                () -> {
-                    throw new IllegalStateException("a storage probe cannot ask the host for storage");
-                },
-                profile.stateDir(), pluginId, LoggerFactory.getLogger("inchworm.plugin." + pluginId));
-        StorageProbe storageProbe = probe.as(StorageProbe.class);
+    private static StorageReport measure(HostSession session, Selected probe) {
         try {
-            return storageProbe.measure(new BasicContext(probe.settings(), host, new MemoryPluginState()));
+            return session.engine().measure();
         } catch (RuntimeException e) {
             // A probe that cannot measure is almost always set up wrong (a path that does not
             // exist on the host): say which probe and what it said, exit 2, no stack trace.
-            throw new PluginException("probe '" + probe.id() + "' (plugin " + pluginId + ") could not measure: "
-                    + e.getMessage(), e);
+            throw new PluginException("probe '" + probe.id() + "' (plugin " + probe.extension().plugin().id()
+                    + ") could not measure: " + e.getMessage(), e);
         }
     }
 

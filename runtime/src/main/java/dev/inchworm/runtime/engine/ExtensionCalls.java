@@ -15,6 +15,7 @@ import dev.inchworm.api.strategy.Proposal;
 import dev.inchworm.api.strategy.Step;
 import dev.inchworm.api.strategy.StepResult;
 import dev.inchworm.api.strategy.SystemState;
+import dev.inchworm.api.strategy.UnitChange;
 import dev.inchworm.api.strategy.UpgradeStrategy;
 import java.util.List;
 import java.util.Set;
@@ -22,8 +23,8 @@ import java.util.function.BiFunction;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls the selected extensions with the contexts they expect: each extension's settings are
- * cast once, to the type it declares, and each gets a host view of its own.
+ * Calls the selected extensions with the contexts they expect: each gets its bound settings
+ * and a host view of its own.
  */
 public final class ExtensionCalls {
 
@@ -39,8 +40,7 @@ public final class ExtensionCalls {
 
     /** A fresh measurement from the profile's probe. */
     public StorageReport measure() {
-        Bound<StorageProbe<?>> probe = setup.extensions().probe();
-        return measure(probe.extension(), probe.settings());
+        return measure(setup.extensions().probe());
     }
 
     public RuntimeHost hostFor(String id) {
@@ -53,95 +53,90 @@ public final class ExtensionCalls {
         return index < setup.extensions().strategies().size() - 1;
     }
 
-    public Proposal propose(Bound<UpgradeStrategy<?>> strategy, int index, SystemState current, Evaluation target,
-                     List<StepResult> history) {
-        return propose(strategy.extension(), strategy.settings(), index, current, target, history);
+    // One method per call, generic in the extension's settings S: each narrows the bound
+    // extension from Pluggable<S> to its point's interface (a checked cast) and calls it.
+
+    private <S extends Record> StorageReport measure(Bound<? extends StorageProbe<?>, S> probe) {
+        StorageProbe<S> p = (StorageProbe<S>) probe.pluggable();
+        return p.measure(new BasicContext<>(probe.settings(), hostFor(probe.id()), probeState));
+    }
+
+    public <S extends Record> Proposal propose(Bound<? extends UpgradeStrategy<?>, S> strategy, int index,
+                                               SystemState current, Evaluation target, List<StepResult> history) {
+        UpgradeStrategy<S> s = (UpgradeStrategy<S>) strategy.pluggable();
+        return s.propose(strategyContext(strategy, index, current, target, history));
     }
 
     /** The units a strategy sees changing, for a plan. */
-    public List<dev.inchworm.api.strategy.UnitChange> units(Bound<UpgradeStrategy<?>> strategy, int index, SystemState current,
-                                                     Evaluation target) {
-        return units(strategy.extension(), strategy.settings(), index, current, target);
+    public <S extends Record> List<UnitChange> units(Bound<? extends UpgradeStrategy<?>, S> strategy, int index,
+                                                     SystemState current, Evaluation target) {
+        UpgradeStrategy<S> s = (UpgradeStrategy<S>) strategy.pluggable();
+        return s.units(strategyContext(strategy, index, current, target, List.of()));
     }
 
-    public Proposal afterFailure(Bound<UpgradeStrategy<?>> strategy, int index, SystemState current, Evaluation target,
-                          List<StepResult> history, Step failed, NixFailure failure) {
-        return afterFailure(strategy.extension(), strategy.settings(), index, current, target, history, failed, failure);
+    public <S extends Record> Proposal afterFailure(Bound<? extends UpgradeStrategy<?>, S> strategy, int index,
+                                                    SystemState current, Evaluation target,
+                                                    List<StepResult> history, Step failed, NixFailure failure) {
+        UpgradeStrategy<S> s = (UpgradeStrategy<S>) strategy.pluggable();
+        return s.afterFailure(strategyContext(strategy, index, current, target, history), failed, failure);
     }
 
-    public Reclaimed reclaim(Bound<Reclaimer<?>> reclaimer, Set<Integer> protectedGenerations, long wanted) {
-        return reclaim(reclaimer.extension(), reclaimer.settings(), protectedGenerations, wanted);
+    public <S extends Record> Reclaimed reclaim(Bound<? extends Reclaimer<?>, S> reclaimer,
+                                                Set<Integer> protectedGenerations, long wanted) {
+        Reclaimer<S> r = (Reclaimer<S>) reclaimer.pluggable();
+        return r.reclaim(new EngineReclaimContext<>(reclaimer.settings(), hostFor(reclaimer.id()),
+                states.apply("reclaimer", reclaimer.id()), protectedGenerations), wanted);
     }
 
-    public void acquire(Bound<Provisioner<?>> provisioner) {
-        acquire(provisioner.extension(), provisioner.settings());
+    public <S extends Record> void acquire(Bound<? extends Provisioner<?>, S> provisioner) {
+        Provisioner<S> p = (Provisioner<S>) provisioner.pluggable();
+        p.acquire(provisionerContext(provisioner));
     }
 
-    public void release(Bound<Provisioner<?>> provisioner) {
-        release(provisioner.extension(), provisioner.settings());
+    public <S extends Record> void release(Bound<? extends Provisioner<?>, S> provisioner) {
+        Provisioner<S> p = (Provisioner<S>) provisioner.pluggable();
+        p.release(provisionerContext(provisioner));
     }
 
-    /** Restores with the rollback, when it says it can; {@code context} gives it everything but settings and host. */
-    public RollbackResult restore(Bound<Rollback<?>> rollback, RollbackFacts facts) {
-        return restore(rollback.extension(), rollback.settings(), facts);
+    /** Whether the rollback says it can restore the initial system in the host's present state. */
+    public <S extends Record> boolean canRestore(Bound<? extends Rollback<?>, S> rollback, RollbackFacts facts) {
+        Rollback<S> r = (Rollback<S>) rollback.pluggable();
+        return r.canRestore(rollbackContext(rollback, facts));
     }
 
-    // --- one typed method per call: the cast to S happens here and nowhere else -------------
-
-    private <S extends Record> StorageReport measure(StorageProbe<S> probe, Record settings) {
-        return probe.measure(new BasicContext<>(probe.settingsType().cast(settings), hostFor(probe.id()), probeState));
+    /** Restores with the rollback, when it says it can; {@code facts} give it everything but settings and host. */
+    public <S extends Record> RollbackResult restore(Bound<? extends Rollback<?>, S> rollback, RollbackFacts facts) {
+        Rollback<S> r = (Rollback<S>) rollback.pluggable();
+        RollbackContext<S> context = rollbackContext(rollback, facts);
+        if (!r.canRestore(context)) {
+            return RollbackResult.notRestored(cannotRestore(rollback, facts));
+        }
+        return r.restore(context);
     }
 
-    private <S extends Record> EngineStrategyContext<S> strategyContext(UpgradeStrategy<S> strategy, Record settings,
-                                                                        int index, SystemState current,
-                                                                        Evaluation target, List<StepResult> history) {
-        return new EngineStrategyContext<>(strategy.settingsType().cast(settings), hostFor(strategy.id()),
+    /** What a rollback that cannot restore is reported to have said. */
+    public static String cannotRestore(Bound<? extends Rollback<?>, ?> rollback, RollbackFacts facts) {
+        return rollback.id() + " cannot restore the initial system " + facts.initialToplevel()
+                + " in the host's present state";
+    }
+
+    private <S extends Record> RollbackContext<S> rollbackContext(Bound<?, S> rollback, RollbackFacts facts) {
+        return new EngineRollbackContext<>(rollback.settings(), hostFor(rollback.id()),
+                states.apply("rollback", rollback.id()), facts.initialGeneration(), facts.initialToplevel(),
+                facts.initialDrv(), facts.initialRevision(), facts.steps(), setup.action());
+    }
+
+    private <S extends Record> EngineStrategyContext<S> strategyContext(Bound<?, S> strategy, int index,
+                                                                        SystemState current, Evaluation target,
+                                                                        List<StepResult> history) {
+        return new EngineStrategyContext<>(strategy.settings(), hostFor(strategy.id()),
                 states.apply("strategy", strategy.id()), current, target, history, measure(),
                 setup.config().reserveBytes(), hasFallback(index));
     }
 
-    private <S extends Record> Proposal propose(UpgradeStrategy<S> strategy, Record settings, int index,
-                                                SystemState current, Evaluation target, List<StepResult> history) {
-        return strategy.propose(strategyContext(strategy, settings, index, current, target, history));
-    }
-
-    private <S extends Record> List<dev.inchworm.api.strategy.UnitChange> units(UpgradeStrategy<S> strategy,
-            Record settings, int index, SystemState current, Evaluation target) {
-        return strategy.units(strategyContext(strategy, settings, index, current, target, List.of()));
-    }
-
-    private <S extends Record> Proposal afterFailure(UpgradeStrategy<S> strategy, Record settings, int index,
-                                                     SystemState current, Evaluation target,
-                                                     List<StepResult> history, Step failed, NixFailure failure) {
-        return strategy.afterFailure(strategyContext(strategy, settings, index, current, target, history),
-                failed, failure);
-    }
-
-    private <S extends Record> Reclaimed reclaim(Reclaimer<S> reclaimer, Record settings,
-                                                 Set<Integer> protectedGenerations, long wanted) {
-        return reclaimer.reclaim(new EngineReclaimContext<>(reclaimer.settingsType().cast(settings),
-                hostFor(reclaimer.id()), states.apply("reclaimer", reclaimer.id()), protectedGenerations), wanted);
-    }
-
-    private <S extends Record> void acquire(Provisioner<S> provisioner, Record settings) {
-        provisioner.acquire(new BasicContext<>(provisioner.settingsType().cast(settings),
-                hostFor(provisioner.id()), states.apply("provisioner", provisioner.id())));
-    }
-
-    private <S extends Record> void release(Provisioner<S> provisioner, Record settings) {
-        provisioner.release(new BasicContext<>(provisioner.settingsType().cast(settings),
-                hostFor(provisioner.id()), states.apply("provisioner", provisioner.id())));
-    }
-
-    private <S extends Record> RollbackResult restore(Rollback<S> rollback, Record settings, RollbackFacts facts) {
-        RollbackContext<S> context = new EngineRollbackContext<>(rollback.settingsType().cast(settings),
-                hostFor(rollback.id()), states.apply("rollback", rollback.id()), facts.initialGeneration(),
-                facts.initialToplevel(), facts.initialDrv(), facts.initialRevision(), facts.steps(), setup.action());
-        if (!rollback.canRestore(context)) {
-            return RollbackResult.notRestored(rollback.id() + " cannot restore the initial system "
-                    + facts.initialToplevel() + " in the host's present state");
-        }
-        return rollback.restore(context);
+    private <S extends Record> BasicContext<S> provisionerContext(Bound<?, S> provisioner) {
+        return new BasicContext<>(provisioner.settings(), hostFor(provisioner.id()),
+                states.apply("provisioner", provisioner.id()));
     }
 
     /** What a rollback is told about the run, besides its settings and host. */

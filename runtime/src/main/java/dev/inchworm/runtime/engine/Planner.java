@@ -87,7 +87,7 @@ final class Planner {
                 remarks.add("the plan stops after " + MAX_PLANNED_STEPS + " steps; more would follow");
                 break;
             }
-            Optional<Bound<UpgradeStrategy<?>>> strategy = chain.at(index);
+            Optional<Bound<? extends UpgradeStrategy<?>, ?>> strategy = chain.at(index);
             if (strategy.isEmpty()) {
                 remarks.add("no strategy could propose a further step");
                 break;

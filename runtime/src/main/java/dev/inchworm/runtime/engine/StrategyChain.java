@@ -23,7 +23,7 @@ public final class StrategyChain {
 
     private static final Logger LOG = LoggerFactory.getLogger("inchworm.engine");
 
-    private final List<Bound<UpgradeStrategy<?>>> strategies;
+    private final List<Bound<? extends UpgradeStrategy<?>, ?>> strategies;
     private final ExtensionCalls calls;
 
     public StrategyChain(Extensions extensions, ExtensionCalls calls) {
@@ -32,13 +32,13 @@ public final class StrategyChain {
     }
 
     /** The strategy at {@code index}, or empty when the chain is exhausted. */
-    public Optional<Bound<UpgradeStrategy<?>>> at(int index) {
+    public Optional<Bound<? extends UpgradeStrategy<?>, ?>> at(int index) {
         return index < strategies.size() ? Optional.of(strategies.get(index)) : Optional.empty();
     }
 
     /** The next step of the strategy at {@code index} from {@code current}, or its pass. */
     public Proposal propose(int index, SystemState current, Evaluation target, List<StepResult> history) {
-        Bound<UpgradeStrategy<?>> strategy = strategies.get(index);
+        Bound<? extends UpgradeStrategy<?>, ?> strategy = strategies.get(index);
         try {
             return calls.propose(strategy, index, current, target, history);
         } catch (RuntimeException e) {
@@ -50,7 +50,7 @@ public final class StrategyChain {
     /** The reaction of the strategy at {@code index} to the failed step: a smaller one, or a pass. */
     public Proposal afterFailure(int index, SystemState current, Evaluation target, List<StepResult> history,
                                  Step failed, NixFailure failure) {
-        Bound<UpgradeStrategy<?>> strategy = strategies.get(index);
+        Bound<? extends UpgradeStrategy<?>, ?> strategy = strategies.get(index);
         try {
             return calls.afterFailure(strategy, index, current, target, history, failed, failure);
         } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import dev.inchworm.runtime.engine.phase.UpgradeRun;
 import dev.inchworm.runtime.journal.Journal;
 import dev.inchworm.runtime.journal.RunRecord;
 import dev.inchworm.runtime.journal.RunResult;
+import dev.inchworm.api.storage.StorageReport;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -38,6 +39,10 @@ public final class UpgradeEngine {
             if (journal.run().filter(r -> !r.finished()).isPresent()) {
                 return run.resume(request);
             }
+            journal.run().filter(r -> r.result() == RunResult.FAILED).ifPresent(r -> progress.note("the last run "
+                    + r.runId() + " ended failed, not restored" + (r.rollback() == null ? "" : " (" + r.rollback() + ")")
+                    + ", on " + (r.finalToplevel() == null ? "an unknown system" : r.finalToplevel().toString())
+                    + ": starting a new run from the system the host runs now"));
             return run.start(request);
         }
     }
@@ -55,7 +60,7 @@ public final class UpgradeEngine {
             Journal journal = Journal.open(setup.stateDir(), setup.crashPoint());
             RunRecord last = journal.run().orElseThrow(() -> new RunRefused(
                     "nothing to roll back: no run is recorded in " + journal.path()));
-            if (last.finished() && last.result() != RunResult.UPGRADED) {
+            if (last.finished() && last.result() != RunResult.UPGRADED && last.result() != RunResult.FAILED) {
                 progress.note("nothing to roll back: the last run " + last.runId() + " ended "
                         + last.result().word() + ", on the system it started from");
                 return new Reports(setup.stateDir()).last().filter(r -> r.runId().equals(last.runId()))
@@ -68,6 +73,11 @@ public final class UpgradeEngine {
     /** What an upgrade would do now, without changing the host. */
     public Plan plan(UpgradeRequest request, Progress progress) {
         return new Planner(setup, progress).plan(request);
+    }
+
+    /** One measurement by the profile's storage probe; changes nothing. */
+    public StorageReport measure() {
+        return new ExtensionCalls(setup, (point, id) -> new MemoryPluginState()).measure();
     }
 
     /** The host's systems, the unfinished run if any, and the last report. */

@@ -1,12 +1,12 @@
 package dev.inchworm.runtime.nix;
 
+import dev.inchworm.api.nix.NixOutputException;
 import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.derivation.Derivation;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -119,13 +119,18 @@ final class BulkStore {
         List<Integer> sizes = new ArrayList<>();
         for (String line = asciiLine(in); line != null && !line.isEmpty(); line = asciiLine(in)) {
             int space = line.indexOf(' ');
-            sizes.add(Integer.parseInt(line.substring(0, space)));
-            order.add(intern(line.substring(space + 1)));
+            try {
+                sizes.add(Integer.parseInt(line.substring(0, Math.max(0, space))));
+            } catch (NumberFormatException e) {
+                throw new NixOutputException("reading derivations, expected 'SIZE PATH', got '"
+                        + NixOutput.abbreviate(line) + "'", e);
+            }
+            order.add(intern(NixOutput.storePath(line.substring(space + 1)).path()));
         }
         for (int i = 0; i < order.size(); i++) {
             byte[] bytes = in.readNBytes(sizes.get(i));
             if (bytes.length != sizes.get(i)) {
-                throw new EOFException("the output ended inside " + order.get(i));
+                throw new NixOutputException("reading derivations, the output ended inside " + order.get(i));
             }
             each.accept(order.get(i), new String(bytes, StandardCharsets.ISO_8859_1));
         }
@@ -189,7 +194,7 @@ final class BulkStore {
                 added.add(intern(NixOutput.storePath(m.group(1)).path()));
             }
             if (added.size() != derivations.size()) {
-                throw new IllegalStateException("adding " + derivations.size() + " derivations, Nix printed "
+                throw new NixOutputException("adding " + derivations.size() + " derivations, Nix printed "
                         + added.size() + " paths: " + NixOutput.abbreviate(printed));
             }
             return added;
@@ -251,10 +256,10 @@ final class BulkStore {
                     path = intern(NixOutput.storePath(line).path());
                 }
                 case 1 -> { } // the NAR hash
-                case 2 -> narSize = Long.parseLong(line.strip());
+                case 2 -> narSize = number(line);
                 case 3 -> deriver = line.isBlank() ? Optional.empty() : Optional.of(intern(line.strip()));
                 case 4 -> {
-                    left = Integer.parseInt(line.strip());
+                    left = (int) number(line);
                     references = new ArrayList<>(left);
                     if (left == 0) {
                         done();
@@ -272,6 +277,15 @@ final class BulkStore {
             field++;
         }
 
+        private long number(String line) {
+            try {
+                return Long.parseLong(line.strip());
+            } catch (NumberFormatException e) {
+                throw new NixOutputException("nix-store --dump-db: expected a number in the entry of " + path
+                        + ", got '" + NixOutput.abbreviate(line) + "'", e);
+            }
+        }
+
         private void done() {
             each.accept(new PathInfo(path, narSize, references, deriver));
             field = 0;
@@ -279,7 +293,7 @@ final class BulkStore {
 
         void end() {
             if (field != 0) {
-                throw new IllegalStateException("nix-store --dump-db ended inside the entry of " + path);
+                throw new NixOutputException("nix-store --dump-db ended inside the entry of " + path);
             }
         }
     }

@@ -32,6 +32,9 @@ public final class FailureClassifier {
     // A builder killed by SIGKILL is, short of our own timeout, the kernel's OOM killer.
     private static final Pattern BUILDER_KILLED = Pattern.compile("failed due to signal 9\\b");
 
+    private static final Pattern PREFIX_COMPLAINT = Pattern.compile(
+            "(?:nsenter|ssh|sudo|doas|chroot|machinectl|systemd-run|env): ");
+
     private static final List<String> OUT_OF_DISK = List.of("no space left on device");
     // The SQLite symptoms of a store with no byte left: Nix cannot even open its database.
     private static final List<String> STORE_FULL = List.of("disk i/o error", "database or disk is full");
@@ -87,14 +90,21 @@ public final class FailureClassifier {
         if (builder.find()) {
             return new NixFailure.BuilderFailed(Optional.of(new StorePath(builder.group(1))), detail);
         }
-        // 127/126: not found / not executable, as a shell, nsenter or ssh report it.
-        if (result.exitCode() == 127 || result.exitCode() == 126) {
+        // 127/126: not found / not executable, as a shell, nsenter or ssh report it; or the
+        // prefix itself failed (an nsenter target that is gone, a host ssh cannot reach).
+        if (result.exitCode() == 127 || result.exitCode() == 126 || prefixFailed(result)) {
             return new NixFailure.NixUnavailable(detail);
         }
         if (evaluation && lower.contains("error:")) {
             return new NixFailure.EvaluationFailed(errorMessage(result.stderrTail()));
         }
         return new NixFailure.Other(result.exitCode(), detail);
+    }
+
+    /** The first line of standard error is the prefix program's own complaint, as {@code nsenter: ...}. */
+    private static boolean prefixFailed(CommandResult result) {
+        return !result.stderrTail().isEmpty() && PREFIX_COMPLAINT.matcher(result.stderrTail().get(0)).lookingAt()
+                && result.stderrTail().stream().noneMatch(line -> line.startsWith("error:"));
     }
 
     /** A program that could not be started at all: Nix is not installed (or not on the PATH). */

@@ -1,5 +1,6 @@
 package dev.inchworm.runtime.nix;
 
+import dev.inchworm.api.nix.NixOutputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inchworm.api.host.Command;
@@ -119,8 +120,9 @@ public final class GitSource implements SystemSource {
         CommandResult result = nix.evaluate(nix.classic("nix-instantiate", args));
         List<String> printed = result.stdout().lines().filter(line -> !line.isBlank()).toList();
         if (printed.size() != 1) {
-            throw new IllegalStateException("attribute '" + system.attribute() + "' of " + system.expression()
-                    + " at " + revision.shortId() + " gave " + printed.size() + " derivations, not one");
+            throw new NixOutputException("attribute '" + system.attribute() + "' of " + system.expression()
+                    + " at " + revision.shortId() + " gave " + printed.size() + " derivations, not one"
+                    + (printed.isEmpty() ? "" : ": '" + NixOutput.abbreviate(String.join("\n", printed)) + "'"));
         }
         // With --add-root, nix-instantiate prints the root rather than the derivation.
         StorePath drv = drvBehind(printed.get(0).strip(), root);
@@ -147,7 +149,7 @@ public final class GitSource implements SystemSource {
         try {
             json = JSON.readTree(result.stdout());
         } catch (IOException e) {
-            throw new IllegalStateException("nix eval printed no JSON: '" + NixOutput.abbreviate(result.stdout()) + "'", e);
+            throw new NixOutputException("nix eval printed no JSON: '" + NixOutput.abbreviate(result.stdout()) + "'", e);
         }
         StorePath drv = NixOutput.storePath(json.path("drv").asText());
         StorePath toplevel = NixOutput.storePath(json.path("out").asText());
@@ -158,6 +160,10 @@ public final class GitSource implements SystemSource {
     private static StorePath drvBehind(String printed, Path root) {
         if (printed.startsWith(StorePath.STORE_DIR + "/")) {
             return NixOutput.storePath(printed);
+        }
+        if (!Files.isSymbolicLink(root)) {
+            throw new NixOutputException("nix-instantiate printed '" + NixOutput.abbreviate(printed)
+                    + "', neither a derivation nor the root " + root + " it was asked to add");
         }
         try {
             return NixOutput.storePath(Files.readSymbolicLink(root).toString());

@@ -1,5 +1,6 @@
 package dev.inchworm.runtime.nix;
 
+import dev.inchworm.api.nix.NixOutputException;
 import dev.inchworm.api.host.Command;
 import dev.inchworm.api.host.CommandResult;
 import dev.inchworm.api.host.CommandRunner;
@@ -408,7 +409,7 @@ public final class NixCli implements Nix, StoreMaintenance {
         listed.forEach(g -> readlink.add(generationLink(g.number()).toString()));
         List<String> targets = nix.run(nix.plain(readlink)).stdout().lines().toList();
         if (targets.size() != listed.size()) {
-            throw new IllegalStateException("readlink gave " + targets.size() + " targets for " + listed.size()
+            throw new NixOutputException("readlink gave " + targets.size() + " targets for " + listed.size()
                     + " generations of " + profile);
         }
         List<Generation> generations = new ArrayList<>();

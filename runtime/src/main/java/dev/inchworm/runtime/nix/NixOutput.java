@@ -1,5 +1,6 @@
 package dev.inchworm.runtime.nix;
 
+import dev.inchworm.api.nix.NixOutputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inchworm.api.nix.DryRun;
@@ -8,7 +9,7 @@ import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -91,26 +92,35 @@ public final class NixOutput {
         for (String line : stdout.lines().toList()) {
             Matcher m = GC_SUMMARY.matcher(line.strip());
             if (m.matches()) {
-                found = new GcResult(Long.parseLong(m.group(1)), bytes(m.group(2), m.group(3)));
+                try {
+                    found = new GcResult(Long.parseLong(m.group(1)), bytes(m.group(2), m.group(3)));
+                } catch (NumberFormatException e) {
+                    throw new NixOutputException("not a count of nix-store --gc: '" + abbreviate(line) + "'", e);
+                }
             }
         }
         if (found == null) {
-            throw new IllegalArgumentException("no 'N store paths deleted, X MiB freed' in nix-store --gc output: '"
-                    + stdout.strip() + "'");
+            throw new NixOutputException("no 'N store paths deleted, X MiB freed' in nix-store --gc output: '"
+                    + abbreviate(stdout.strip()) + "'");
         }
         return found;
     }
 
     /** Bytes from a size Nix printed: {@code 0.03 MiB}, {@code 11.6 GiB}, {@code 512 bytes}. */
     public static long bytes(String number, String unit) {
-        double value = Double.parseDouble(number);
+        double value;
+        try {
+            value = Double.parseDouble(number);
+        } catch (NumberFormatException e) {
+            throw new NixOutputException("not a size: '" + abbreviate(number) + "'", e);
+        }
         long scale = switch (unit.toLowerCase(Locale.ROOT)) {
             case "byte", "bytes", "b" -> 1L;
             case "kib", "kb" -> 1L << 10;
             case "mib", "mb" -> 1L << 20;
             case "gib", "gb" -> 1L << 30;
             case "tib", "tb" -> 1L << 40;
-            default -> throw new IllegalArgumentException("unknown size unit '" + unit + "'");
+            default -> throw new NixOutputException("unknown size unit '" + abbreviate(unit) + "'");
         };
         return Math.round(value * scale);
     }
@@ -130,7 +140,7 @@ public final class NixOutput {
     public static StorePath storePath(String text) {
         String trimmed = text.strip();
         if (!STORE_PATH.matcher(trimmed).matches()) {
-            throw new IllegalArgumentException("expected a store path, Nix printed: '" + abbreviate(trimmed) + "'");
+            throw new NixOutputException("expected a store path, Nix printed: '" + abbreviate(trimmed) + "'");
         }
         return new StorePath(trimmed);
     }
@@ -141,13 +151,17 @@ public final class NixOutput {
         try {
             return Long.parseLong(trimmed);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expected a size in bytes, Nix printed: '" + abbreviate(trimmed) + "'", e);
+            throw new NixOutputException("expected a size in bytes, Nix printed: '" + abbreviate(trimmed) + "'", e);
         }
     }
 
     /** The version line of {@code nix-env --version}. */
     public static dev.inchworm.api.nix.NixVersion version(String stdout) {
-        return dev.inchworm.api.nix.NixVersion.parse(stdout);
+        try {
+            return dev.inchworm.api.nix.NixVersion.parse(stdout);
+        } catch (IllegalArgumentException e) {
+            throw new NixOutputException("no Nix version in: '" + abbreviate(stdout.strip()) + "'", e);
+        }
     }
 
     /**
@@ -162,10 +176,16 @@ public final class NixOutput {
             }
             Matcher m = GENERATION_LINE.matcher(line);
             if (!m.matches()) {
-                throw new IllegalArgumentException("not a generation line of nix-env --list-generations: '" + line + "'");
+                throw new NixOutputException("not a generation line of nix-env --list-generations: '"
+                        + abbreviate(line) + "'");
             }
-            generations.add(new ListedGeneration(Integer.parseInt(m.group(1)),
-                    LocalDateTime.parse(m.group(2), GENERATION_TIME).atZone(zone).toInstant(), m.group(3) != null));
+            try {
+                generations.add(new ListedGeneration(Integer.parseInt(m.group(1)),
+                        LocalDateTime.parse(m.group(2), GENERATION_TIME).atZone(zone).toInstant(), m.group(3) != null));
+            } catch (NumberFormatException | DateTimeException e) {
+                throw new NixOutputException("not a generation number and time in nix-env --list-generations: '"
+                        + abbreviate(line) + "'", e);
+            }
         }
         return generations;
     }
@@ -181,7 +201,7 @@ public final class NixOutput {
         try {
             root = JSON.readTree(json);
         } catch (IOException e) {
-            throw new UncheckedIOException("nix path-info printed no JSON: '" + abbreviate(json.strip()) + "'", e);
+            throw new NixOutputException("nix path-info printed no JSON: '" + abbreviate(json.strip()) + "'", e);
         }
         List<PathInfo> infos = new ArrayList<>();
         if (root != null && root.isArray()) {
@@ -194,7 +214,7 @@ public final class NixOutput {
                 pathInfoEntry(field.getKey(), field.getValue()).ifPresent(infos::add);
             }
         } else {
-            throw new IllegalArgumentException("nix path-info JSON is neither array nor object: '"
+            throw new NixOutputException("nix path-info JSON is neither array nor object: '"
                     + abbreviate(json.strip()) + "'");
         }
         return infos;
@@ -206,7 +226,7 @@ public final class NixOutput {
         try {
             root = JSON.readTree(json);
         } catch (IOException e) {
-            throw new UncheckedIOException("nix path-info printed no JSON: '" + abbreviate(json.strip()) + "'", e);
+            throw new NixOutputException("nix path-info printed no JSON: '" + abbreviate(json.strip()) + "'", e);
         }
         List<JsonNode> entries = new ArrayList<>();
         if (root != null && (root.isArray() || root.isObject())) {
@@ -221,7 +241,7 @@ public final class NixOutput {
             }
         }
         if (!any) {
-            throw new IllegalArgumentException("no closureSize in nix path-info output: '" + abbreviate(json.strip()) + "'");
+            throw new NixOutputException("no closureSize in nix path-info output: '" + abbreviate(json.strip()) + "'");
         }
         return total;
     }
@@ -251,12 +271,17 @@ public final class NixOutput {
     public static StorePath evaluatedString(String stdout) {
         String trimmed = stdout.strip();
         if (trimmed.length() < 2 || !trimmed.startsWith("\"") || !trimmed.endsWith("\"")) {
-            throw new IllegalArgumentException("expected a quoted store path, Nix printed: '" + abbreviate(trimmed) + "'");
+            throw new NixOutputException("expected a quoted store path, Nix printed: '" + abbreviate(trimmed) + "'");
         }
         return storePath(trimmed.substring(1, trimmed.length() - 1));
     }
 
+    /** At most 300 characters of what Nix printed, control characters and binary shown as {@code ?}. */
     static String abbreviate(String text) {
-        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+        String cut = text.length() <= 300 ? text : text.substring(0, 300) + "...";
+        StringBuilder shown = new StringBuilder(cut.length());
+        cut.codePoints().forEach(c -> shown.appendCodePoint(Character.isISOControl(c) && c != '\n' || c == 0xFFFD
+                ? '?' : c));
+        return shown.toString();
     }
 }

@@ -38,9 +38,9 @@ class EngineFixture {
     final Revision rev1;
     final Revision rev2;
 
-    final List<Bound<UpgradeStrategy<?>>> strategies = new ArrayList<>();
-    final List<Bound<Reclaimer<?>>> reclaimers = new ArrayList<>();
-    final List<Bound<Provisioner<?>>> provisioners = new ArrayList<>();
+    final List<Bound<? extends UpgradeStrategy<?>, ?>> strategies = new ArrayList<>();
+    final List<Bound<? extends Reclaimer<?>, ?>> reclaimers = new ArrayList<>();
+    final List<Bound<? extends Provisioner<?>, ?>> provisioners = new ArrayList<>();
     FakeExtensions.ProfileRollback rollback = new FakeExtensions.ProfileRollback();
     Rollback<?> rollbackExtension = rollback;
     EngineConfig config = new EngineConfig(MIB, EngineConfig.Interrupted.RESUME);
@@ -61,12 +61,12 @@ class EngineFixture {
     }
 
     EngineFixture strategy(UpgradeStrategy<?> strategy) {
-        strategies.add(new Bound<>(strategy, new NoSettings()));
+        strategies.add(Bound.of(strategy, new NoSettings()));
         return this;
     }
 
     EngineFixture reclaimer(Reclaimer<?> reclaimer) {
-        reclaimers.add(new Bound<>(reclaimer, new NoSettings()));
+        reclaimers.add(Bound.of(reclaimer, new NoSettings()));
         return this;
     }
 
@@ -76,8 +76,8 @@ class EngineFixture {
     }
 
     EngineSetup setup(CrashPoint crashPoint) {
-        Bound<StorageProbe<?>> probe = new Bound<>(new FakeExtensions.Probe(nix), new NoSettings());
-        Bound<Rollback<?>> chosenRollback = new Bound<>(rollbackExtension, new NoSettings());
+        Bound<? extends StorageProbe<?>, ?> probe = new Bound<>(new FakeExtensions.Probe(nix), new NoSettings());
+        Bound<? extends Rollback<?>, ?> chosenRollback = Bound.of(rollbackExtension, new NoSettings());
         Extensions extensions = new Extensions(probe, strategies, chosenRollback, reclaimers, provisioners);
         CommandRunner noCommands = command -> {
             throw new UnsupportedOperationException("engine tests run no commands: " + command.argv());

@@ -5,6 +5,7 @@ import dev.inchworm.testkit.MemoryNix;
 import static dev.inchworm.runtime.engine.EngineFixture.MIB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -255,20 +256,64 @@ class UpgradeEngineTest {
     }
 
     @Test
-    void aRollbackThatCannotRestoreEndsFailedAndIsRetriedByTheNextRun() {
+    void aRollbackThatCannotRestoreClosesTheRunFailedAndTheNextUpgradeStartsAfresh() {
         EngineFixture f = new EngineFixture(state, 100 * MIB).strategy(new FakeExtensions.Whole("whole", 0));
         f.nix.failActivationOf(f.sys2);
         f.rollback.refuse = true;
         RunReport report = f.engine().upgrade(from(f), Progress.QUIET);
         assertEquals(RunResult.FAILED, report.result());
         assertTrue(report.rollback().contains("cannot restore"), report.rollback());
-        assertEquals(RunPhase.ROLLING_BACK, Journal.read(state).orElseThrow().phase());
+        RunRecord closed = Journal.read(state).orElseThrow();
+        assertEquals(RunPhase.FINISHED, closed.phase(), "a run that cannot be rolled back does not stay open");
+        assertEquals(RunResult.FAILED, closed.result());
 
         f.rollback.refuse = false;
-        RunReport retried = f.engine().upgrade(UpgradeRequest.toHead(), Progress.QUIET);
+        List<String> notes = new ArrayList<>();
+        Progress noting = new Progress() {
+            @Override
+            public void note(String message) {
+                notes.add(message);
+            }
+        };
+        // The host was left on the target's generation; the admin says which revision that is.
+        RunReport next = f.engine().upgrade(new UpgradeRequest(Optional.empty(), Optional.of(f.rev2.commit())), noting);
+        assertNotEquals(report.runId(), next.runId(), "a new run, not the failed one resumed");
+        assertEquals(RunResult.ALREADY_CURRENT, next.result());
+        assertTrue(notes.stream().anyMatch(n -> n.contains("the last run " + report.runId() + " ended failed")),
+                notes.toString());
+    }
+
+    @Test
+    void aRollbackThatCouldNotRestoreIsTriedAgainByInchwormRollback() {
+        EngineFixture f = new EngineFixture(state, 100 * MIB).strategy(new FakeExtensions.Whole("whole", 0));
+        f.nix.failActivationOf(f.sys2);
+        f.rollback.refuse = true;
+        RunReport report = f.engine().upgrade(from(f), Progress.QUIET);
+        assertEquals(RunResult.FAILED, report.result());
+
+        f.rollback.refuse = false;
+        RunReport retried = f.engine().rollBack(Progress.QUIET);
         assertEquals(RunResult.ROLLED_BACK, retried.result());
         assertEquals(report.runId(), retried.runId());
         assertEquals(f.sys1.out(), f.nix.currentToplevel());
+    }
+
+    @Test
+    void rollbackOfAFinishedRunIsRefusedUpFrontWhenTheRollbackCannotRestore() throws Exception {
+        EngineFixture f = new EngineFixture(state, 100 * MIB).strategy(new FakeExtensions.Whole("whole", 0));
+        RunReport upgraded = f.engine().upgrade(from(f), Progress.QUIET);
+        assertEquals(RunResult.UPGRADED, upgraded.result());
+        String journalBefore = Files.readString(state.resolve(Journal.FILE_NAME));
+
+        RunRefused e = assertThrows(RunRefused.class, () -> f.engine().rollBack(Progress.QUIET));
+        assertTrue(e.getMessage().contains("was deleted when the run ended"), e.getMessage());
+        assertTrue(e.getMessage().contains("nothing was changed"), e.getMessage());
+        assertTrue(e.getMessage().contains("rollback: retrace"), e.getMessage());
+        assertEquals(journalBefore, Files.readString(state.resolve(Journal.FILE_NAME)), "the journal is untouched");
+        assertEquals(f.sys2.out(), f.nix.currentToplevel());
+
+        RunReport next = f.engine().upgrade(UpgradeRequest.toHead(), Progress.QUIET);
+        assertEquals(RunResult.ALREADY_CURRENT, next.result(), "later runs are not blocked");
     }
 
     @Test

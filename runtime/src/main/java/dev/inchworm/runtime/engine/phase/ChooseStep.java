@@ -32,7 +32,7 @@ final class ChooseStep {
         while (true) {
             RunRecord record = run.record();
             int index = record.strategyIndex();
-            Bound<UpgradeStrategy<?>> strategy = run.chain().at(index).orElseThrow(() -> new RunFailed(exhausted(run)));
+            Bound<? extends UpgradeStrategy<?>, ?> strategy = run.chain().at(index).orElseThrow(() -> new RunFailed(exhausted(run)));
             Proposal proposal = run.chain().propose(index, current, target, run.history());
             if (accept(run, strategy, proposal, current, null)) {
                 return;
@@ -48,7 +48,7 @@ final class ChooseStep {
                     + failure));
         }
         int index = run.record().strategyIndex();
-        Bound<UpgradeStrategy<?>> strategy = run.chain().at(index).orElseThrow(() -> new RunFailed(exhausted(run)));
+        Bound<? extends UpgradeStrategy<?>, ?> strategy = run.chain().at(index).orElseThrow(() -> new RunFailed(exhausted(run)));
         run.progress().note("step " + failed.number() + " failed (" + failure.kind() + "); asking " + strategy.id());
         Proposal proposal = run.chain().afterFailure(index, run.currentState(), target, run.history(),
                 failed.step(), failure.toNixFailure());
@@ -61,7 +61,7 @@ final class ChooseStep {
      *
      * @return true when a step was planned
      */
-    private static boolean accept(ActiveRun run, Bound<UpgradeStrategy<?>> strategy, Proposal proposal,
+    private static boolean accept(ActiveRun run, Bound<? extends UpgradeStrategy<?>, ?> strategy, Proposal proposal,
                                   SystemState current, StepRecord failed) {
         String passReason;
         Step step = null;

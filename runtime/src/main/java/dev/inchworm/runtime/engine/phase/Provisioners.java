@@ -23,7 +23,7 @@ final class Provisioners {
 
     /** Acquires those not yet held, in profile order; throws {@link RunFailed} when one cannot. */
     static void acquire(ActiveRun run) {
-        for (Bound<Provisioner<?>> provisioner : run.setup().extensions().provisioners()) {
+        for (Bound<? extends Provisioner<?>, ?> provisioner : run.setup().extensions().provisioners()) {
             if (run.record().provisioners().contains(provisioner.id())) {
                 continue;
             }
@@ -44,7 +44,7 @@ final class Provisioners {
         List<String> held = new ArrayList<>(run.record().provisioners());
         Collections.reverse(held);
         for (String id : held) {
-            Optional<Bound<Provisioner<?>>> provisioner = run.setup().extensions().provisioners().stream()
+            Optional<Bound<? extends Provisioner<?>, ?>> provisioner = run.setup().extensions().provisioners().stream()
                     .filter(b -> b.id().equals(id)).findFirst();
             if (provisioner.isEmpty()) {
                 run.progress().note("provisioner " + id

@@ -32,9 +32,9 @@ final class Reclaim implements StepPhaseHandler {
         run.progress().step(step.number(), step.strategy(), step.step(), before);
         long need = step.estimatedBytes() + run.setup().config().reserveBytes();
         long free = before.store().freeBytes();
-        List<Bound<Reclaimer<?>>> cheapestFirst = new ArrayList<>(run.setup().extensions().reclaimers());
+        List<Bound<? extends Reclaimer<?>, ?>> cheapestFirst = new ArrayList<>(run.setup().extensions().reclaimers());
         cheapestFirst.sort(Comparator.comparingInt(b -> b.extension().cost()));
-        for (Bound<Reclaimer<?>> reclaimer : cheapestFirst) {
+        for (Bound<? extends Reclaimer<?>, ?> reclaimer : cheapestFirst) {
             if (free >= need) {
                 break;
             }

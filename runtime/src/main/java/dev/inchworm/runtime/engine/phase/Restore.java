@@ -28,7 +28,7 @@ final class Restore {
         if (record.result() == RunResult.ROLLED_BACK) {
             return; // restored before an interruption; only the provisioners were left
         }
-        Bound<Rollback<?>> rollback = run.setup().extensions().rollback();
+        Bound<? extends Rollback<?>, ?> rollback = run.setup().extensions().rollback();
         run.progress().stage("rolling back to generation " + record.initial().generation() + " with " + rollback.id()
                 + (record.failure() == null ? "" : ": " + record.failure().reason()));
         RollbackResult result;
@@ -60,7 +60,7 @@ final class Restore {
     }
 
     /** The initial generation as the profile lists it, or as the journal recorded it when it is gone. */
-    private static ExtensionCalls.RollbackFacts facts(ActiveRun run, RunRecord record) {
+    static ExtensionCalls.RollbackFacts facts(ActiveRun run, RunRecord record) {
         Generation initial = run.nix().generations().stream()
                 .filter(g -> g.number() == record.initial().generation()
                         && g.toplevel().equals(record.initial().toplevel()))

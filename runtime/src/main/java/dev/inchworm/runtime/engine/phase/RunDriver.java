@@ -117,14 +117,18 @@ final class RunDriver {
         run.update(r -> r.withFailure(failure).withPhase(RunPhase.ROLLING_BACK));
     }
 
-    /** FINISHING -> FINISHED with the result; a restored rollback -> FINISHED; a failed one stays. */
+    /**
+     * FINISHING -> FINISHED with the result; a rollback, restored or not, -> FINISHED. A run
+     * whose rollback failed ends FAILED (exit 4) instead of staying open: the next upgrade
+     * starts afresh from the system the host runs, and {@code inchworm rollback} may try again.
+     */
     private static void close(ActiveRun run) {
         RunRecord record = run.record();
         if (record.phase() == RunPhase.FINISHING) {
             RunResult how = record.doneSteps().isEmpty() ? RunResult.ALREADY_CURRENT : RunResult.UPGRADED;
             StorePath on = run.nix().currentGeneration().map(Generation::toplevel).orElse(null);
             run.update(r -> r.withResult(how, on, run.setup().clock().instant()).withPhase(RunPhase.FINISHED));
-        } else if (record.phase() == RunPhase.ROLLING_BACK && record.result() == RunResult.ROLLED_BACK) {
+        } else if (record.phase() == RunPhase.ROLLING_BACK && record.result() != null) {
             run.update(r -> r.withPhase(RunPhase.FINISHED));
         }
     }

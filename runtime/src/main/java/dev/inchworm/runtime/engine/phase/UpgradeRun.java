@@ -4,8 +4,11 @@ import dev.inchworm.api.nix.Generation;
 import dev.inchworm.api.nix.NixException;
 import dev.inchworm.api.nix.Revision;
 import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.api.rollback.Rollback;
 import dev.inchworm.runtime.config.EngineConfig;
+import dev.inchworm.runtime.engine.Bound;
 import dev.inchworm.runtime.engine.EngineSetup;
+import dev.inchworm.runtime.engine.ExtensionCalls;
 import dev.inchworm.runtime.engine.Progress;
 import dev.inchworm.runtime.engine.RunRefused;
 import dev.inchworm.runtime.engine.RunReport;
@@ -93,6 +96,7 @@ public final class UpgradeRun {
     public RunReport rollBackOnRequest() {
         RunRecord record = run.record();
         if (record.finished()) {
+            refuseWhenItCannotRestore(record);
             run.update(r -> r.withFailure(RunFailure.of("rolled back on request"))
                     .withResult(null, null, null).withPhase(RunPhase.ROLLING_BACK));
         } else {
@@ -104,6 +108,30 @@ public final class UpgradeRun {
             }
         }
         return RunDriver.drive(run);
+    }
+
+    /**
+     * A finished run is rolled back only when the profile's rollback says up front that it can:
+     * after an upgrade the initial generation is gone, which {@code generation} needs and
+     * {@code retrace} does not. Nothing is written before this is known.
+     */
+    private void refuseWhenItCannotRestore(RunRecord record) {
+        Bound<? extends Rollback<?>, ?> rollback = run.setup().extensions().rollback();
+        ExtensionCalls.RollbackFacts facts = Restore.facts(run, record);
+        boolean can;
+        try {
+            can = run.calls().canRestore(rollback, facts);
+        } catch (RuntimeException e) {
+            throw new RunRefused("cannot roll back run " + record.runId() + ": rollback '" + rollback.id()
+                    + "' failed to say whether it can restore: " + e.getMessage() + "; nothing was changed", e);
+        }
+        if (!can) {
+            boolean gone = run.nix().generations().stream().noneMatch(g -> g.number() == record.initial().generation());
+            throw new RunRefused("cannot roll back run " + record.runId() + ": " + ExtensionCalls.cannotRestore(rollback, facts)
+                    + (gone ? " (its generation " + record.initial().generation() + " was deleted when the run ended)" : "")
+                    + "; nothing was changed. 'rollback: retrace' in the profile rebuilds it from its revision "
+                    + Optional.ofNullable(record.initial().revision()).map(Revision::shortId).orElse("(unknown)"));
+        }
     }
 
     private static String describe(RunRecord run) {

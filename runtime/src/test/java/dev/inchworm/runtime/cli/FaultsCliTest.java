@@ -1,0 +1,130 @@
+package dev.inchworm.runtime.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.inchworm.api.host.Command;
+import dev.inchworm.api.host.CommandResult;
+import dev.inchworm.api.host.CommandRunner;
+import dev.inchworm.runtime.plugin.TestPlugins;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/**
+ * Faults injected into what Nix prints, through the whole command line in-process: a scripted
+ * host answers each command, one answer is replaced by garbage, and every command must end
+ * with a one-line error and its documented exit code (docs/reliability.md).
+ */
+class FaultsCliTest {
+
+    static final String SYS1 = "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-nixos-system-1";
+    static final String DRV = "/nix/store/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-nixos-system-2.drv";
+    static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
+
+    @TempDir
+    Path tmp;
+
+    Path plugins;
+    final List<String> ran = new ArrayList<>();
+    /** First matching prefix of the joined argv wins: its stdout; a null answer means "exit 1". */
+    final Map<String, String> answers = new LinkedHashMap<>();
+
+    record Run(int code, String out, String err) {
+    }
+
+    @BeforeEach
+    void host() {
+        plugins = tmp.resolve("plugins");
+        TestPlugins builder = new TestPlugins(tmp);
+        builder.plugin("fixed").source("t.fixed.Probe", TestPlugins.probeSource("t.fixed", "Probe", "statvfs", ""), true)
+                .writeTo(plugins);
+        builder.plugin("basics")
+                .source("t.basics.Full", TestPlugins.simpleSource("t.basics", "Full", "full-rebuild", "UpgradeStrategy"), true)
+                .source("t.basics.Gen", TestPlugins.simpleSource("t.basics", "Gen", "generation", "Rollback"), true)
+                .source("t.basics.Gc", TestPlugins.simpleSource("t.basics", "Gc", "gc", "Reclaimer"), true)
+                .writeTo(plugins);
+        answers.put("nix-env --version", "nix-env (Nix) 2.8.0\n");
+        answers.put("nix-env --profile /nix/var/nix/profiles/system --list-generations",
+                "   1   2026-11-25 17:09:16   (current)\n");
+        answers.put("readlink", SYS1 + "\n");
+        answers.put("git", COMMIT + "\n");
+        answers.put("nix-instantiate", DRV + "\n");
+        answers.put("nix-store --query --binding out", "/nix/store/cccccccccccccccccccccccccccccccc-nixos-system-2\n");
+    }
+
+    final CommandRunner scripted = (Command c) -> {
+        String line = String.join(" ", c.argv());
+        ran.add(line);
+        for (Map.Entry<String, String> answer : answers.entrySet()) {
+            if (line.startsWith(answer.getKey())) {
+                return result(c, answer.getValue() == null ? 1 : 0, answer.getValue() == null ? "" : answer.getValue());
+            }
+        }
+        return result(c, 1, "");
+    };
+
+    static CommandResult result(Command c, int code, String stdout) {
+        return new CommandResult(c.argv(), code, stdout, code == 0 ? List.of() : List.of("error: scripted failure"),
+                false, false, Duration.ZERO, Optional.empty());
+    }
+
+    Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = InchwormCommand.commandLine(new CliEnvironment(Map.of(), Optional.empty(), p -> scripted));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    Path profile() throws IOException {
+        Path file = tmp.resolve("host.yaml");
+        Files.createDirectories(tmp.resolve("repo"));
+        Files.writeString(file, "host: test-host\nstateDir: " + tmp.resolve("state") + "\n"
+                + "system: {repository: " + tmp.resolve("repo") + ", expression: default.nix, attribute: system}\n");
+        return file;
+    }
+
+    @ParameterizedTest(name = "{0}: {1} prints {2}")
+    @CsvSource(delimiter = '|', value = {
+        "status  | nix-env --profile /nix/var/nix/profiles/system --list-generations | garbage",
+        "plan    | nix-env --profile /nix/var/nix/profiles/system --list-generations | garbage",
+        "upgrade | nix-env --profile /nix/var/nix/profiles/system --list-generations | garbage",
+        "status  | nix-env --profile /nix/var/nix/profiles/system --list-generations | 99999999999 2026-11-25 17:09:16",
+        "status  | nix-env --profile /nix/var/nix/profiles/system --list-generations | 1 2026-13-45 17:09:16",
+        "plan    | readlink                          | not-a-store-path",
+        "plan    | nix-instantiate                   | ''",
+        "plan    | nix-instantiate                   | two",
+        "plan    | nix-instantiate                   | binary",
+        "plan    | nix-store --query --binding out   | garbage",
+    })
+    void malformedNixOutputIsExit2NamingWhatWasPrinted(String command, String program, String printed) throws Exception {
+        answers.put(program, switch (printed) {
+            case "two" -> DRV + "\n" + DRV + "\n";
+            case "binary" -> "\u0000\u00ff\u0001garbage\n";
+            default -> printed + "\n";
+        });
+        Run r = command.equals("status")
+                ? run("--plugins-dir", plugins.toString(), command, "--profile", profile().toString())
+                : run("--plugins-dir", plugins.toString(), command, "--profile", profile().toString(), "--from", COMMIT);
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertFalse(r.err().contains("\tat ") || r.err().contains("internal error"), r.err());
+        assertTrue(r.err().startsWith("inchworm: Nix printed what Inchworm cannot read"), r.err());
+    }
+}
