@@ -72,9 +72,11 @@ public final class ProfileReader {
         ObjectMapper mapper = mapperFor(file);
         byte[] content;
         try {
-            content = Files.readAllBytes(file);
+            content = LimitedFile.read(file, LimitedFile.PROFILE_BYTES);
         } catch (NoSuchFileException e) {
             throw new ProfileException(new SourceLocation(file, 0, 0), "", "no such file", e);
+        } catch (LimitedFile.Refused e) {
+            throw new ProfileException(new SourceLocation(file, 0, 0), "", e.getMessage(), e);
         } catch (IOException e) {
             throw new ProfileException(new SourceLocation(file, 0, 0), "", "cannot read: " + e, e);
         }

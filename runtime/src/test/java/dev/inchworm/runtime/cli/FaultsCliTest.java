@@ -127,4 +127,54 @@ class FaultsCliTest {
         assertFalse(r.err().contains("\tat ") || r.err().contains("internal error"), r.err());
         assertTrue(r.err().startsWith("inchworm: Nix printed what Inchworm cannot read"), r.err());
     }
+
+    @ParameterizedTest(name = "a profile that is {0}")
+    @CsvSource({"a FIFO", "/dev/zero", "2 MiB", "a folder"})
+    void profilesAreReadOnlyFromRegularFilesOfAtMost1MiB(String kind) throws Exception {
+        Path file = tmp.resolve("odd.yaml");
+        make(file, kind, profileText());
+        for (String[] args : List.of(new String[] {"config", "validate", "--no-plugins", file.toString()},
+                new String[] {"--plugins-dir", plugins.toString(), "status", "--profile", file.toString()})) {
+            Run r = run(args);
+            assertEquals(2, r.code(), kind + ": " + r.out() + r.err());
+            assertTrue(r.err().startsWith("inchworm: " + file), r.err());
+            assertTrue(r.err().contains(kind.equals("2 MiB") ? "larger than the 1 MiB allowed" : "not a regular file"),
+                    r.err());
+        }
+    }
+
+    @ParameterizedTest(name = "a journal that is {0}")
+    @CsvSource({"a FIFO", "/dev/zero", "9 MiB"})
+    void stateFilesAreReadOnlyFromRegularFilesOfAtMost8MiB(String kind) throws Exception {
+        Path file = profile();
+        Path journal = Files.createDirectories(tmp.resolve("state")).resolve("journal.json");
+        make(journal, kind, "{\"format\": 1}");
+        for (String command : List.of("status", "upgrade", "rollback")) {
+            Run r = run("--plugins-dir", plugins.toString(), command, "--profile", file.toString());
+            assertEquals(2, r.code(), command + " " + kind + ": " + r.out() + r.err());
+            assertTrue(r.err().contains(journal.toString()), r.err());
+            assertTrue(r.err().contains(kind.equals("9 MiB") ? "larger than the 8 MiB allowed" : "not a regular file"),
+                    r.err());
+        }
+    }
+
+    private String profileText() throws IOException {
+        return Files.readString(profile());
+    }
+
+    private static void make(Path file, String kind, String text) throws Exception {
+        switch (kind) {
+            case "a FIFO" -> assertEquals(0, new ProcessBuilder("mkfifo", file.toString()).start().waitFor());
+            case "/dev/zero" -> Files.createSymbolicLink(file, Path.of("/dev/zero"));
+            case "a folder" -> Files.createDirectories(file);
+            default -> {
+                long mib = Long.parseLong(kind.split(" ")[0]);
+                StringBuilder big = new StringBuilder(text).append('\n');
+                while (big.length() <= mib << 20) {
+                    big.append("# padding padding padding padding padding padding padding padding\n");
+                }
+                Files.writeString(file, big);
+            }
+        }
+    }
 }
