@@ -177,4 +177,51 @@ class FaultsCliTest {
             }
         }
     }
+
+    /** A probe that misbehaves as its path setting says: exit, halt, overflow, forever. */
+    private void hostileProbe() {
+        String source = TestPlugins.probeSource("t.hostile", "Probe", "hostile", "").replace(
+                "String out = c.host()",
+                "switch (c.settings().path()) { case \"exit\" -> System.exit(0); "
+                        + "case \"halt\" -> Runtime.getRuntime().halt(0); case \"overflow\" -> { return measure(c); } "
+                        + "case \"forever\" -> { try { Thread.sleep(Long.MAX_VALUE); } catch (InterruptedException e) { "
+                        + "Thread.currentThread().interrupt(); } } default -> { } }\n"
+                        + "String out = c.host()");
+        new TestPlugins(tmp).plugin("hostile").source("t.hostile.Probe", source, true).writeTo(plugins);
+    }
+
+    private Path hostileProfile(String behaviour, String timeouts) throws IOException {
+        Path file = tmp.resolve("hostile.yaml");
+        Files.writeString(file, Files.readString(profile()) + "probe: {id: hostile, settings: {path: " + behaviour + "}}\n"
+                + timeouts);
+        return file;
+    }
+
+    @ParameterizedTest(name = "a probe that {0}")
+    @CsvSource(delimiter = '|', value = {
+        "overflow | ''                          | threw java.lang.StackOverflowError",
+        "forever  | 'timeouts: {pluginCall: 300ms}' | did not return within 300ms (timeouts.pluginCall)"})
+    void aPluginThatOverflowsOrHangsIsAFailedCallNamingIt(String behaviour, String timeouts, String expected)
+            throws Exception {
+        hostileProbe();
+        Run r = run("--plugins-dir", plugins.toString(), "probe", "--profile", hostileProfile(behaviour, timeouts + "\n").toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("probe 'hostile'") && r.err().contains(expected), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPluginCallingSystemExitNeverLooksLikeSuccess() throws Exception {
+        hostileProbe();
+        Path file = hostileProfile("exit", "");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "--plugins-dir", plugins.toString(), "probe", "--profile", file.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(ExitCode.PLUGIN_EXIT.code(), p.waitFor(), output);
+        assertTrue(output.contains("System.exit was called by thread 'inchworm-plugin-hostile' (plugin hostile)"), output);
+        assertTrue(Files.readString(tmp.resolve("state").resolve("plugin-call")).startsWith("probe 'hostile' (measure)"),
+                "the call stays named for the next run");
+    }
 }
