@@ -251,7 +251,7 @@ public final class ProfileReader {
     }
 
     record RawSystem(String repository, String expression, String attribute, Map<String, Object> args,
-                     Boolean flake, String overrideInput) {
+                     Boolean flake, String overrideInput, String remote, String branch, Integer fetchDepth) {
     }
 
     record RawNix(String profile, Map<String, String> options, Map<String, String> environment,
@@ -322,7 +322,41 @@ public final class ProfileReader {
                         "only used with flake: true");
             }
             return new SystemConfig(repository, expression == null ? "" : expression, attribute, args, flake,
-                    Optional.ofNullable(raw.overrideInput()));
+                    Optional.ofNullable(raw.overrideInput()), remote(raw), branch(raw), fetchDepth(raw));
+        }
+
+        private Optional<String> remote(RawSystem raw) {
+            if (raw.remote() != null && (raw.remote().isBlank() || raw.remote().startsWith("-"))) {
+                throw new ProfileException(locations.at("/system/remote"), "system.remote",
+                        "not a git remote URL: '" + raw.remote() + "'");
+            }
+            return Optional.ofNullable(raw.remote());
+        }
+
+        private String branch(RawSystem raw) {
+            if (raw.branch() == null) {
+                return SystemConfig.DEFAULT_BRANCH;
+            }
+            if (raw.remote() == null) {
+                throw new ProfileException(locations.at("/system/branch"), "system.branch",
+                        "only used with system.remote (the branch fetched from it)");
+            }
+            if (!raw.branch().matches("[A-Za-z0-9._/-]+") || raw.branch().startsWith("-") || raw.branch().contains("..")) {
+                throw new ProfileException(locations.at("/system/branch"), "system.branch",
+                        "not a branch name: '" + raw.branch() + "'");
+            }
+            return raw.branch();
+        }
+
+        private int fetchDepth(RawSystem raw) {
+            if (raw.fetchDepth() == null) {
+                return SystemConfig.DEFAULT_FETCH_DEPTH;
+            }
+            if (raw.fetchDepth() < 1) {
+                throw new ProfileException(locations.at("/system/fetchDepth"), "system.fetchDepth",
+                        "must be at least 1 (commits fetched at first), not " + raw.fetchDepth());
+            }
+            return raw.fetchDepth();
         }
 
         private NixConfig nix(RawNix raw) {

@@ -55,12 +55,12 @@ public final class UpgradeRun {
         InstalledRevisions installed = run.installed();
         Generation current = run.nix().currentGeneration().orElseThrow(() -> new RunRefused(
                 "the system profile has no generation: install a system before upgrading it"));
+        SourceRevisions.fetch(setup.source());
         Revision from = request.from().map(ref -> SourceRevisions.resolve(setup.source(), ref, "--from"))
-                .or(() -> installed.revisionOf(current.toplevel()))
-                .orElseThrow(() -> new RunRefused("the revision of the current system " + current.toplevel()
-                        + " is not known: pass --from REV (Inchworm remembers the revision of the systems it "
-                        + "installs in " + setup.stateDir().resolve(InstalledRevisions.FILE_NAME) + ")"));
-        Revision to = SourceRevisions.resolve(setup.source(), request.to().orElse("HEAD"), "--to");
+                .or(() -> SourceRevisions.current(setup.source(), installed, current.toplevel()))
+                .orElseThrow(() -> new RunRefused(SourceRevisions.unknownCurrent(current.toplevel(),
+                        setup.stateDir())));
+        Revision to = SourceRevisions.target(setup.source(), request.to());
         Instant now = setup.clock().instant();
         if (request.from().isPresent()) {
             installed.record(current.toplevel(), from, now);
