@@ -16,7 +16,9 @@ public enum ExitCode {
     /** The upgrade failed and the host could not be restored: look at it. */
     NOT_RESTORED(4, "upgrade failed, host could not be restored"),
     /** Another run holds the host's lock. */
-    LOCKED(5, "another run holds the lock");
+    LOCKED(5, "another run holds the lock"),
+    /** A plugin (or a thread it started) called System.exit: the command did not finish. */
+    PLUGIN_EXIT(6, "a plugin ended the process; the next run takes over");
 
     private final int code;
     private final String meaning;
