@@ -403,6 +403,20 @@ public final class SandboxHost implements AutoCloseable {
         return evaluation;
     }
 
+    /**
+     * What an admin's {@code nixos-rebuild switch} from a channel of {@code revision} does:
+     * builds it from {@link Scenario#channelCheckout} (its {@code nixos-version} names the
+     * commit), {@code nix-env --set}s the system profile and switches to it.
+     */
+    public StorePath switchByHand(Scenario scenario, Revision revision) {
+        Path expression = scenario.channelCheckout(revision).resolve(Scenario.EXPRESSION);
+        Outcome built = run("nix-build", expression.toString(), "-A", Scenario.ATTRIBUTE, "--no-out-link").requireOk();
+        StorePath toplevel = StorePath.of(built.lines().get(built.lines().size() - 1));
+        run("nix-env", "-p", SYSTEM_PROFILE, "--set", toplevel.path()).requireOk();
+        run(toplevel.path() + "/bin/switch-to-configuration", "switch").requireOk();
+        return toplevel;
+    }
+
     /** The activations recorded so far by scenario toplevels, oldest first. */
     public List<Activation> activations() {
         Path log = stateDir.resolve("switch.log");

@@ -122,6 +122,44 @@ public final class Scenario {
         return revision;
     }
 
+    /**
+     * A bare repository next to this one that the scenario publishes its {@code main} branch to
+     * ({@link #publish()}), for a host profile's {@code system.remote}; made on first use.
+     */
+    public Path remote() {
+        Path bare = repository.resolveSibling(repository.getFileName() + ".remote.git");
+        if (!Files.isDirectory(bare)) {
+            git("init", "-q", "--bare", "-b", "main", bare.toString());
+        }
+        return bare;
+    }
+
+    /** Pushes {@code main} as it is now to {@link #remote()}. */
+    public void publish() {
+        git("push", "-q", remote().toString(), "main:main");
+    }
+
+    /**
+     * A revision's files as a NixOS channel holds them: with a {@code .git-revision} file, so
+     * the system built from it says its commit in the toplevel's {@code nixos-version}
+     * ({@code VERSION.SHORTREV}), as a channel's system does. Made once per revision.
+     */
+    public Path channelCheckout(Revision revision) {
+        Path folder = repository.resolveSibling(repository.getFileName() + ".channels").resolve(revision.commit());
+        if (Files.isDirectory(folder)) {
+            return folder;
+        }
+        try {
+            Path partial = Files.createDirectories(folder.resolveSibling(revision.commit() + ".partial"));
+            Launcher.run(List.of("cp", "-a", checkout(revision) + "/.", partial.toString()), Map.of()).requireOk();
+            Files.writeString(partial.resolve(".git-revision"), revision.commit());
+            Files.move(partial, folder);
+            return folder;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a channel of " + revision.shortId(), e);
+        }
+    }
+
     /** The git repository, for a host profile's {@code system.repository}. */
     public Path repository() {
         return repository;

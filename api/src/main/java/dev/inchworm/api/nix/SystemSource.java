@@ -2,6 +2,7 @@ package dev.inchworm.api.nix;
 
 import dev.inchworm.api.Api;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The system source: a git repository (a nixpkgs checkout, or a flake) whose revisions
@@ -22,4 +23,27 @@ public interface SystemSource {
      * into a work folder first; nothing is copied into the store but what evaluation adds.
      */
     Evaluation evaluate(Revision revision);
+
+    /**
+     * Brings new revisions from the source's remote, when it has one (a git fetch); nothing
+     * otherwise. Called once at the start of {@code upgrade} and {@code plan}.
+     *
+     * @throws RuntimeException naming the remote when it cannot be fetched; nothing is changed then
+     */
+    default void fetch() {
+    }
+
+    /** The ref the target defaults to: the fetched branch's tip for a remote source, else {@code HEAD}. */
+    default String defaultTarget() {
+        return "HEAD";
+    }
+
+    /**
+     * The revision a system says it was built from (NixOS writes it into the toplevel's
+     * {@code nixos-version} file, {@code 24.05.20240601.abcdef1}), when it says one and the
+     * source has that commit.
+     */
+    default Optional<Revision> revisionOf(StorePath toplevel) {
+        return Optional.empty();
+    }
 }

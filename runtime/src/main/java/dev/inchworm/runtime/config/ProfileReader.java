@@ -72,9 +72,11 @@ public final class ProfileReader {
         ObjectMapper mapper = mapperFor(file);
         byte[] content;
         try {
-            content = Files.readAllBytes(file);
+            content = LimitedFile.read(file, LimitedFile.PROFILE_BYTES);
         } catch (NoSuchFileException e) {
             throw new ProfileException(new SourceLocation(file, 0, 0), "", "no such file", e);
+        } catch (LimitedFile.Refused e) {
+            throw new ProfileException(new SourceLocation(file, 0, 0), "", e.getMessage(), e);
         } catch (IOException e) {
             throw new ProfileException(new SourceLocation(file, 0, 0), "", "cannot read: " + e, e);
         }
@@ -245,11 +247,11 @@ public final class ProfileReader {
 
     record RawProfile(String host, RawSystem system, RawNix nix, @JsonProperty("switch") String switchAction,
                       String stateDir, String pluginsDir, JsonNode strategies, JsonNode probe, JsonNode rollback,
-                      JsonNode reclaimers, JsonNode provisioners, RawEngine engine) {
+                      JsonNode reclaimers, JsonNode provisioners, RawEngine engine, RawTimeouts timeouts) {
     }
 
     record RawSystem(String repository, String expression, String attribute, Map<String, Object> args,
-                     Boolean flake, String overrideInput) {
+                     Boolean flake, String overrideInput, String remote, String branch, Integer fetchDepth) {
     }
 
     record RawNix(String profile, Map<String, String> options, Map<String, String> environment,
@@ -257,6 +259,9 @@ public final class ProfileReader {
     }
 
     record RawEngine(JsonNode reserve, String onInterrupted) {
+    }
+
+    record RawTimeouts(String evaluation, String build, String gc, String query, String pluginCall) {
     }
 
     /** Turns the raw shape into the profile records: defaults, required keys, selections. */
@@ -292,7 +297,7 @@ public final class ProfileReader {
             List<Selection> provisioners = selections(raw.provisioners(), "provisioners", List.of());
             EngineConfig engine = engine(raw.engine());
             return new HostProfile(host, system, nix, action, stateDir, pluginsDir, strategies, probe, rollback,
-                    reclaimers, provisioners, engine);
+                    reclaimers, provisioners, engine, timeouts(raw.timeouts()));
         }
 
         private SystemConfig system(RawSystem raw) {
@@ -317,7 +322,41 @@ public final class ProfileReader {
                         "only used with flake: true");
             }
             return new SystemConfig(repository, expression == null ? "" : expression, attribute, args, flake,
-                    Optional.ofNullable(raw.overrideInput()));
+                    Optional.ofNullable(raw.overrideInput()), remote(raw), branch(raw), fetchDepth(raw));
+        }
+
+        private Optional<String> remote(RawSystem raw) {
+            if (raw.remote() != null && (raw.remote().isBlank() || raw.remote().startsWith("-"))) {
+                throw new ProfileException(locations.at("/system/remote"), "system.remote",
+                        "not a git remote URL: '" + raw.remote() + "'");
+            }
+            return Optional.ofNullable(raw.remote());
+        }
+
+        private String branch(RawSystem raw) {
+            if (raw.branch() == null) {
+                return SystemConfig.DEFAULT_BRANCH;
+            }
+            if (raw.remote() == null) {
+                throw new ProfileException(locations.at("/system/branch"), "system.branch",
+                        "only used with system.remote (the branch fetched from it)");
+            }
+            if (!raw.branch().matches("[A-Za-z0-9._/-]+") || raw.branch().startsWith("-") || raw.branch().contains("..")) {
+                throw new ProfileException(locations.at("/system/branch"), "system.branch",
+                        "not a branch name: '" + raw.branch() + "'");
+            }
+            return raw.branch();
+        }
+
+        private int fetchDepth(RawSystem raw) {
+            if (raw.fetchDepth() == null) {
+                return SystemConfig.DEFAULT_FETCH_DEPTH;
+            }
+            if (raw.fetchDepth() < 1) {
+                throw new ProfileException(locations.at("/system/fetchDepth"), "system.fetchDepth",
+                        "must be at least 1 (commits fetched at first), not " + raw.fetchDepth());
+            }
+            return raw.fetchDepth();
         }
 
         private NixConfig nix(RawNix raw) {
@@ -348,6 +387,26 @@ public final class ProfileReader {
             throw new ProfileException(locations.at("/switch"), "switch", "unknown value '" + raw
                     + "'; allowed values: " + Arrays.stream(SwitchAction.values()).map(SwitchAction::argument)
                     .collect(Collectors.joining(", ")));
+        }
+
+        private Timeouts timeouts(RawTimeouts raw) {
+            Timeouts t = Timeouts.DEFAULTS;
+            if (raw == null) {
+                return t;
+            }
+            t = raw.evaluation() == null ? t : t.withEvaluation(duration(raw.evaluation(), "evaluation"));
+            t = raw.build() == null ? t : t.withBuild(duration(raw.build(), "build"));
+            t = raw.gc() == null ? t : t.withGc(duration(raw.gc(), "gc"));
+            t = raw.query() == null ? t : t.withQuery(duration(raw.query(), "query"));
+            return raw.pluginCall() == null ? t : t.withPluginCall(duration(raw.pluginCall(), "pluginCall"));
+        }
+
+        private java.time.Duration duration(String text, String key) {
+            try {
+                return Timeouts.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new ProfileException(locations.at("/timeouts/" + key), "timeouts." + key, e.getMessage(), e);
+            }
         }
 
         private EngineConfig engine(RawEngine raw) {

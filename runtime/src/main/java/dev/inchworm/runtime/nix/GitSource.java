@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -51,6 +52,7 @@ public final class GitSource implements SystemSource {
     private final Path repository;
     private final Path checkout;
     private final Path roots;
+    private final Optional<GitRemote> remote;
 
     /**
      * @param runner  runs git (locally) and Nix (on the host)
@@ -66,6 +68,41 @@ public final class GitSource implements SystemSource {
         this.repository = system.repository().toAbsolutePath();
         this.checkout = workDir.toAbsolutePath().resolve("checkout");
         this.roots = workDir.toAbsolutePath().resolve("roots");
+        this.remote = system.remote().map(url -> new GitRemote(runner, repository, system));
+    }
+
+    /** {@inheritDoc} A shallow fetch of {@code system.branch} from {@code system.remote} ({@link GitRemote}). */
+    @Override
+    public void fetch() {
+        remote.ifPresent(GitRemote::fetch);
+    }
+
+    @Override
+    public String defaultTarget() {
+        return remote.map(GitRemote::ref).orElse("HEAD");
+    }
+
+    /** {@inheritDoc} Reads {@code TOPLEVEL/nixos-version} on the host; its last part is the short commit id. */
+    @Override
+    public Optional<Revision> revisionOf(StorePath toplevel) {
+        CommandResult version = runner.run(Command.of("cat", toplevel.path() + "/nixos-version"));
+        if (!version.ok()) {
+            return Optional.empty();
+        }
+        return versionCommit(version.stdout().strip()).flatMap(commit -> {
+            try {
+                return Optional.of(resolve(commit));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** The commit id a NixOS version names ({@code 24.05.20240601.abcdef1}), when it names one. */
+    static Optional<String> versionCommit(String version) {
+        int dot = version.lastIndexOf('.');
+        String last = version.substring(dot + 1);
+        return dot > 0 && last.matches("[0-9a-f]{7,40}") ? Optional.of(last) : Optional.empty();
     }
 
     @Override
@@ -74,6 +111,10 @@ public final class GitSource implements SystemSource {
             throw new IllegalArgumentException("not a git ref: '" + ref + "'");
         }
         CommandResult result = git(repository, "rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}");
+        if (!result.ok() && remote.isPresent() && ref.matches("[0-9a-f]{7,40}")
+                && remote.get().deepenUntil(() -> git(repository, "cat-file", "-e", ref + "^{commit}").ok())) {
+            result = git(repository, "rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}");
+        }
         if (!result.ok()) {
             throw new IllegalArgumentException("no commit '" + ref + "' in the system source " + repository
                     + detail(result));
@@ -83,6 +124,8 @@ public final class GitSource implements SystemSource {
 
     @Override
     public List<Revision> firstParentCommits(Revision from, Revision to) {
+        remote.ifPresent(r -> r.deepenUntil(() -> git(repository, "merge-base", "--is-ancestor",
+                from.commit(), to.commit()).ok()));
         CommandResult result = git(repository, "rev-list", "--first-parent", "--reverse",
                 from.commit() + ".." + to.commit());
         if (!result.ok()) {

@@ -112,6 +112,36 @@ class ProfileReaderTest {
     }
 
     @Test
+    void readsARemoteSystemSource() throws IOException {
+        HostProfile p = reader.read(write("r.yaml", """
+                host: r
+                system: {repository: /var/lib/inchworm/nixpkgs, remote: "https://github.com/NixOS/nixpkgs",
+                         branch: nixos-24.05, fetchDepth: 200, expression: nixos/default.nix, attribute: system}
+                """));
+        assertEquals(Optional.of("https://github.com/NixOS/nixpkgs"), p.system().remote());
+        assertEquals("nixos-24.05", p.system().branch());
+        assertEquals(200, p.system().fetchDepth());
+        HostProfile plain = reader.read(write("p.yaml", "host: p\nsystem: {repository: /r, expression: e.nix, attribute: system}\n"));
+        assertEquals(Optional.empty(), plain.system().remote());
+        assertEquals(SystemConfig.DEFAULT_BRANCH, plain.system().branch());
+        assertEquals(SystemConfig.DEFAULT_FETCH_DEPTH, plain.system().fetchDepth());
+    }
+
+    @Test
+    void badRemoteSettingsAreNamed() throws IOException {
+        assertEquals("system.branch", error("host: h\nsystem: {repository: /r, expression: e, attribute: s, branch: main}\n")
+                .keyPath());
+        ProfileException branch = error("host: h\nsystem: {repository: /r, remote: /g, expression: e, attribute: s,"
+                + " branch: 'a b'}\n");
+        assertTrue(branch.getMessage().contains("not a branch name: 'a b'"), branch.getMessage());
+        assertEquals("system.remote", error("host: h\nsystem: {repository: /r, remote: '--upload-pack=x', expression: e,"
+                + " attribute: s}\n").keyPath());
+        ProfileException depth = error("host: h\nsystem: {repository: /r, remote: /g, fetchDepth: 0, expression: e,"
+                + " attribute: s}\n");
+        assertEquals("system.fetchDepth", depth.keyPath());
+    }
+
+    @Test
     void unknownKeyNamesLineColumnKeyAndAllowedKeys() throws IOException {
         ProfileException e = error("""
                 host: h

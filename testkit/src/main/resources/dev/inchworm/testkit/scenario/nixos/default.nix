@@ -4,8 +4,12 @@
 let
   pkgs = import ../pkgs;
   configuration = import ./configuration.nix;
+  # a channel's files say their commit (.git-revision); NixOS appends it to the version
+  gitRevision = if builtins.pathExists ../.git-revision then builtins.readFile ../.git-revision else "";
   layer = import ./system.nix {
-    inherit (configuration) hostName version stateDir;
+    inherit (configuration) hostName stateDir;
+    version = configuration.version
+      + (if gitRevision == "" then "" else ".${builtins.substring 0 7 gitRevision}");
     systemPackages = map (name: pkgs.${name}) configuration.systemPackages;
     kernel = if configuration.kernel == null then null else pkgs.${configuration.kernel};
     services = map (name: pkgs.${name}) (configuration.services or [ ]);
