@@ -72,9 +72,11 @@ public final class ProfileReader {
         ObjectMapper mapper = mapperFor(file);
         byte[] content;
         try {
-            content = Files.readAllBytes(file);
+            content = LimitedFile.read(file, LimitedFile.PROFILE_BYTES);
         } catch (NoSuchFileException e) {
             throw new ProfileException(new SourceLocation(file, 0, 0), "", "no such file", e);
+        } catch (LimitedFile.Refused e) {
+            throw new ProfileException(new SourceLocation(file, 0, 0), "", e.getMessage(), e);
         } catch (IOException e) {
             throw new ProfileException(new SourceLocation(file, 0, 0), "", "cannot read: " + e, e);
         }
@@ -245,7 +247,7 @@ public final class ProfileReader {
 
     record RawProfile(String host, RawSystem system, RawNix nix, @JsonProperty("switch") String switchAction,
                       String stateDir, String pluginsDir, JsonNode strategies, JsonNode probe, JsonNode rollback,
-                      JsonNode reclaimers, JsonNode provisioners, RawEngine engine) {
+                      JsonNode reclaimers, JsonNode provisioners, RawEngine engine, RawTimeouts timeouts) {
     }
 
     record RawSystem(String repository, String expression, String attribute, Map<String, Object> args,
@@ -257,6 +259,9 @@ public final class ProfileReader {
     }
 
     record RawEngine(JsonNode reserve, String onInterrupted, String keepInitial) {
+    }
+
+    record RawTimeouts(String evaluation, String build, String gc, String query, String pluginCall) {
     }
 
     /** Turns the raw shape into the profile records: defaults, required keys, selections. */
@@ -297,7 +302,7 @@ public final class ProfileReader {
                                 + "select rollback: {id: retrace}, or keepInitial: auto");
             }
             return new HostProfile(host, system, nix, action, stateDir, pluginsDir, strategies, probe, rollback,
-                    reclaimers, provisioners, engine);
+                    reclaimers, provisioners, engine, timeouts(raw.timeouts()));
         }
 
         private SystemConfig system(RawSystem raw) {
@@ -376,7 +381,8 @@ public final class ProfileReader {
             Path current = raw.currentSystem() == null ? NixConfig.DEFAULT_CURRENT_SYSTEM
                     : path(raw.currentSystem(), "nix.currentSystem", "/nix/currentSystem");
             return new NixConfig(profile, noNulls(raw.options(), "nix.options", "/nix/options"),
-                    noNulls(raw.environment(), "nix.environment", "/nix/environment"), prefix, booted, current);
+                    noNulls(raw.environment(), "nix.environment", "/nix/environment"), prefix)
+                    .withLiveSystems(booted, current);
         }
 
         private SwitchAction switchAction(String raw) {
@@ -391,6 +397,26 @@ public final class ProfileReader {
             throw new ProfileException(locations.at("/switch"), "switch", "unknown value '" + raw
                     + "'; allowed values: " + Arrays.stream(SwitchAction.values()).map(SwitchAction::argument)
                     .collect(Collectors.joining(", ")));
+        }
+
+        private Timeouts timeouts(RawTimeouts raw) {
+            Timeouts t = Timeouts.DEFAULTS;
+            if (raw == null) {
+                return t;
+            }
+            t = raw.evaluation() == null ? t : t.withEvaluation(duration(raw.evaluation(), "evaluation"));
+            t = raw.build() == null ? t : t.withBuild(duration(raw.build(), "build"));
+            t = raw.gc() == null ? t : t.withGc(duration(raw.gc(), "gc"));
+            t = raw.query() == null ? t : t.withQuery(duration(raw.query(), "query"));
+            return raw.pluginCall() == null ? t : t.withPluginCall(duration(raw.pluginCall(), "pluginCall"));
+        }
+
+        private java.time.Duration duration(String text, String key) {
+            try {
+                return Timeouts.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new ProfileException(locations.at("/timeouts/" + key), "timeouts." + key, e.getMessage(), e);
+            }
         }
 
         private EngineConfig engine(RawEngine raw) {

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.inchworm.api.nix.Generation;
 import dev.inchworm.api.nix.SwitchAction;
 import dev.inchworm.runtime.config.EngineConfig;
+import dev.inchworm.runtime.config.Timeouts;
 import dev.inchworm.runtime.journal.HostLock;
 import dev.inchworm.runtime.journal.Journal;
 import dev.inchworm.runtime.journal.JournalException;
@@ -122,6 +123,42 @@ class UpgradeEngineTest {
         assertTrue(report.failure().reason().contains("whole: "), "the strategy's pass is named: " + report.failure().reason());
         assertEquals(List.of("switch nixos-system-1"), f.nix.activations, "the rollback activated the initial system");
         assertEquals(1, f.rollback.restores);
+    }
+
+    @Test
+    void anOutOfMemoryErrorInAStrategyStillRestoresTheHostAndLeavesAReport() throws Exception {
+        EngineFixture g = new EngineFixture(state, 100 * MIB).strategy(new OutOfMemory());
+        RunReport report = g.engine().upgrade(from(g), Progress.QUIET);
+
+        assertEquals(RunResult.ROLLED_BACK, report.result());
+        assertTrue(report.failure().reason().contains("OutOfMemoryError"), report.failure().reason());
+        assertEquals(g.sys1.out(), g.nix.currentToplevel());
+        RunReport saved = StateJson.mapper().readValue(state.resolve(Reports.LAST).toFile(), RunReport.class);
+        assertEquals(report.runId(), saved.runId());
+    }
+
+    /** A strategy whose analysis does not fit in the heap. */
+    private static final class OutOfMemory implements dev.inchworm.api.strategy.UpgradeStrategy<dev.inchworm.api.NoSettings> {
+        @Override
+        public String id() {
+            return "greedy";
+        }
+
+        @Override
+        public Class<dev.inchworm.api.NoSettings> settingsType() {
+            return dev.inchworm.api.NoSettings.class;
+        }
+
+        @Override
+        public dev.inchworm.api.strategy.Proposal propose(dev.inchworm.api.strategy.StrategyContext<dev.inchworm.api.NoSettings> context) {
+            throw new OutOfMemoryError("Java heap space");
+        }
+
+        @Override
+        public dev.inchworm.api.strategy.Proposal afterFailure(dev.inchworm.api.strategy.StrategyContext<dev.inchworm.api.NoSettings> context,
+                dev.inchworm.api.strategy.Step failed, dev.inchworm.api.nix.NixFailure failure) {
+            throw new OutOfMemoryError("Java heap space");
+        }
     }
 
     @Test
@@ -278,6 +315,30 @@ class UpgradeEngineTest {
 
         RunReport next = f.engine().upgrade(UpgradeRequest.toHead(), Progress.QUIET);
         assertEquals(RunResult.ALREADY_CURRENT, next.result(), "later runs are not blocked");
+    }
+
+    @Test
+    void anErrorThrownByAPluginIsAFailedCallAndTheRunRollsBack() {
+        EngineFixture f = new EngineFixture(state, 100 * MIB)
+                .strategy(new FakeExtensions.Hostile("deep", FakeExtensions::overflow));
+        RunReport report = f.engine().upgrade(from(f), Progress.QUIET);
+        assertEquals(RunResult.ROLLED_BACK, report.result());
+        assertTrue(report.passes().get(0).reason().contains("StackOverflowError"), report.passes().toString());
+        assertEquals(f.sys1.out(), f.nix.currentToplevel());
+        assertEquals(RunPhase.FINISHED, Journal.read(state).orElseThrow().phase());
+    }
+
+    @Test
+    void aPluginCallPastItsTimeoutFailsTheCallNamingThePluginAndTheSetting() {
+        EngineFixture f = new EngineFixture(state, 100 * MIB)
+                .strategy(new FakeExtensions.Hostile("stuck", FakeExtensions::forever))
+                .strategy(new FakeExtensions.Whole("whole", 0));
+        f.timeouts = Timeouts.DEFAULTS.withPluginCall(java.time.Duration.ofMillis(200));
+        RunReport report = f.engine().upgrade(from(f), Progress.QUIET);
+        assertEquals(RunResult.UPGRADED, report.result(), "the next strategy drives");
+        String why = report.passes().get(0).reason();
+        assertTrue(why.contains("strategy 'stuck' (propose) did not return within 200ms (timeouts.pluginCall)"), why);
+        assertFalse(Files.exists(state.resolve(PluginCalls.MARKER)), "no call is left marked");
     }
 
     @Test

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import dev.inchworm.runtime.config.Timeouts;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,6 +96,23 @@ class NixCliTest {
     }
 
     @Test
+    void eachKindOfNixCommandGetsItsTimeoutFromTheProfile() {
+        RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(
+                c.argv().contains("--outputs") ? TOPLEVEL + "\n"
+                        : c.argv().contains("--gc") ? "0 store paths deleted, 0.00 MiB freed\n" : ""));
+        Timeouts timeouts = new Timeouts(Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(3),
+                Duration.ofMinutes(4), Duration.ofMinutes(5));
+        NixCli nix = new NixCli(runner, CONFIG.withTimeouts(timeouts), work);
+        StorePath drv = new StorePath("/nix/store/a2s7rylazw3v1xajd1ldjwwn8wgdlba7-app.drv");
+
+        nix.realise(drv, Optional.empty(), line -> { });
+        nix.collectGarbage(java.util.OptionalLong.empty());
+        assertEquals(Duration.ofMinutes(2), runner.commands.get(0).timeout(), "the build");
+        assertEquals(Duration.ofMinutes(4), runner.commands.get(1).timeout(), "the query of its outputs");
+        assertEquals(Duration.ofMinutes(3), runner.commands.get(2).timeout(), "the collection");
+    }
+
+    @Test
     void realiseRootsTheResultOnlyWhenAsked() {
         RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(
                 c.argv().contains("--outputs") ? TOPLEVEL + "\n" : ""));
@@ -158,14 +177,14 @@ class NixCliTest {
     }
 
     @Test
-    void manyDerivationsAreReadWithOneConstantScriptAndTheirPathsAsArguments() {
+    void manyDerivationsAreReadWithOneConstantScriptAndTheirPathsAsArgumentsByteForByte() {
         StorePath a = new StorePath("/nix/store/rbf62mp8nkhfxc157k9m2kpqjmqgb035-a.drv");
         StorePath gone = new StorePath("/nix/store/0bf62mp8nkhfxc157k9m2kpqjmqgb035-gone.drv");
         StorePath b = new StorePath("/nix/store/1bf62mp8nkhfxc157k9m2kpqjmqgb035-b.drv");
         String aText = "Derive([(\"out\",\"\\xe9\",\"\",\"\")])\u00e9";
-        String encoded = java.util.Base64.getEncoder().encodeToString(aText.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(encoded + "\n\n"
-                + java.util.Base64.getEncoder().encodeToString("B".getBytes()) + "\n"));
+        // what the script prints: "SIZE PATH" of each file there, a blank line, the files' bytes
+        RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(aText.length() + " " + a.path()
+                + "\n1 " + b.path() + "\n\n" + aText + "B"));
         NixCli nix = new NixCli(runner, CONFIG, work);
 
         Map<StorePath, String> texts = nix.readDerivations(List.of(a, gone, b, a));
@@ -183,8 +202,11 @@ class NixCliTest {
         for (int i = 0; i < 3000; i++) {
             many.add(new StorePath("/nix/store/" + String.format("%032d", i).replace('e', 'f') + "-package-number-" + i + ".drv"));
         }
-        RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(
-                "QQ==\n".repeat(c.argv().size() - 4)));
+        RecordingRunner runner = new RecordingRunner(c -> {
+            StringBuilder out = new StringBuilder();
+            c.argv().subList(4, c.argv().size()).forEach(p -> out.append("1 ").append(p).append('\n'));
+            return RecordingRunner.Answer.ok(out.append('\n').append("A".repeat(c.argv().size() - 4)).toString());
+        });
         NixCli nix = new NixCli(runner, CONFIG, work);
 
         Map<StorePath, String> texts = nix.readDerivations(many);
