@@ -9,9 +9,11 @@ import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.derivation.Derivation;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -77,8 +79,15 @@ public final class StoreEstimator implements Estimator {
         built.put(drv, dryRun.toBuild());
         List<FootprintEstimate.Term> terms = new ArrayList<>();
         if (!dryRun.toFetch().isEmpty()) {
-            long fetched = dryRun.unpackedBytes().orElseGet(() -> nix.cachedPathInfo(dryRun.toFetch()).stream()
-                    .mapToLong(PathInfo::narSize).sum());
+            // The narinfo NarSize of each path when the caches answer for all of them (exact);
+            // else the unpacked size the dry run printed (rounded to two decimals of a MiB).
+            Set<StorePath> toFetch = new HashSet<>(dryRun.toFetch());
+            List<PathInfo> infos = nix.cachedPathInfo(dryRun.toFetch()).stream()
+                    .filter(i -> toFetch.contains(i.path())).toList();
+            long known = infos.stream().map(PathInfo::path).distinct().count();
+            long fetched = known == toFetch.size() || dryRun.unpackedBytes().isEmpty()
+                    ? infos.stream().mapToLong(PathInfo::narSize).sum()
+                    : dryRun.unpackedBytes().getAsLong();
             terms.add(new FootprintEstimate.Term(FootprintEstimate.FETCHED, "narinfo", dryRun.toFetch().size(), fetched));
         }
         Map<StorePath, List<StorePath>> outputsOf = new LinkedHashMap<>();
@@ -168,6 +177,11 @@ public final class StoreEstimator implements Estimator {
                 outputsOf.put(path, List.of());
             }
         }
+    }
+
+    /** True when this estimator estimated {@code drv} and has not learned from it yet. */
+    public boolean knows(StorePath drv) {
+        return built.containsKey(drv);
     }
 
     @Override

@@ -62,6 +62,20 @@ public final class ExtensionCalls {
         return estimators.computeIfAbsent(current, c -> new StoreEstimator(setup.nix(), c, learned));
     }
 
+    /**
+     * Before building {@code drv}: makes sure an estimator knows what it will build (a strategy
+     * that sized the step its own way did not ask), so that it can learn from the build.
+     */
+    public void expect(StorePath current, StorePath drv) {
+        if (estimators.values().stream().noneMatch(e -> e.knows(drv))) {
+            try {
+                estimator(current).estimate(drv);
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger("inchworm.engine").warn("cannot size {} for learning", drv, e);
+            }
+        }
+    }
+
     /** After a step that realised {@code drv} was built: the estimators learn its sizes. */
     public void learn(StorePath drv, long peakGrowthBytes) {
         estimators.values().forEach(e -> e.learn(drv, peakGrowthBytes));

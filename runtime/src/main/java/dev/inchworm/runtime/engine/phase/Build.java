@@ -29,6 +29,7 @@ final class Build implements StepPhaseHandler {
     public StepRecord act(ActiveRun run, StepRecord step) {
         Path root = run.upkeep().gcRoot(run.record(), step.number());
         run.progress().stage("building " + step.drv().name());
+        run.nix().currentGeneration().ifPresent(g -> run.calls().expect(g.toplevel(), step.drv()));
         StoreSampler sampler = StoreSampler.start(run.calls()::measure, SAMPLE_EVERY, run.progress()::storage);
         List<StorePath> outputs;
         try {
