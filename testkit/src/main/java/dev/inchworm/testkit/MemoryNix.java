@@ -267,18 +267,36 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
         };
     }
 
-    /** Plugin notes kept in a map. */
+    /**
+     * Plugin notes kept in a map. Record notes are kept as the records themselves (records are
+     * values) and shown by {@code all()} as their {@code toString()}; the runtime keeps them as JSON.
+     */
     public static PluginState notes() {
-        Map<String, String> notes = new LinkedHashMap<>();
+        Map<String, Object> notes = new LinkedHashMap<>();
         return new PluginState() {
             @Override
             public Optional<String> get(String key) {
-                return Optional.ofNullable(notes.get(key));
+                return Optional.ofNullable(notes.get(key)).map(Object::toString);
             }
 
             @Override
             public void put(String key, String value) {
                 notes.put(key, value);
+            }
+
+            @Override
+            public <T extends Record> Optional<T> get(String key, Class<T> type) {
+                Object note = notes.get(key);
+                if (note != null && !type.isInstance(note)) {
+                    throw new IllegalStateException("the plugin note '" + key + "' does not read as "
+                            + type.getSimpleName() + ": " + note);
+                }
+                return Optional.ofNullable(type.cast(note));
+            }
+
+            @Override
+            public void put(String key, Record value) {
+                notes.put(key, java.util.Objects.requireNonNull(value, "value"));
             }
 
             @Override
@@ -288,7 +306,9 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
 
             @Override
             public Map<String, String> all() {
-                return Map.copyOf(notes);
+                Map<String, String> shown = new LinkedHashMap<>();
+                notes.forEach((key, note) -> shown.put(key, note.toString()));
+                return Map.copyOf(shown);
             }
         };
     }

@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
                 "2:usage or configuration error",
                 "3:upgrade failed, host rolled back to where it started",
                 "4:upgrade failed, host could not be restored",
-                "5:another run holds the lock"},
+                "5:another run holds the lock",
+                "6:a plugin ended the process; the next run takes over"},
         footer = {"", "The bundled plugins are read from --plugins-dir, else $INCHWORM_PLUGINS, "
                 + "else <inchworm.home>/plugins (set by the launcher)."})
 public final class InchwormCommand implements Callable<Integer> {

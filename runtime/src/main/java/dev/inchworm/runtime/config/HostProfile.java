@@ -22,11 +22,12 @@ import java.util.Optional;
  * @param reclaimers   reclaimers (run cheapest first)
  * @param provisioners provisioners (acquired in this order, released in reverse)
  * @param engine       settings of the upgrade engine itself
+ * @param timeouts     how long Nix commands and plugin calls may take ({@code timeouts:})
  */
 public record HostProfile(String host, SystemConfig system, NixConfig nix, SwitchAction switchAction,
                           Path stateDir, Optional<Path> pluginsDir, List<Selection> strategies,
                           Selection probe, Selection rollback, List<Selection> reclaimers,
-                          List<Selection> provisioners, EngineConfig engine) {
+                          List<Selection> provisioners, EngineConfig engine, Timeouts timeouts) {
 
     public HostProfile {
         Objects.requireNonNull(host, "host");
@@ -41,5 +42,7 @@ public record HostProfile(String host, SystemConfig system, NixConfig nix, Switc
         reclaimers = List.copyOf(reclaimers);
         provisioners = List.copyOf(provisioners);
         Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(timeouts, "timeouts");
+        nix = nix.withTimeouts(timeouts);
     }
 }

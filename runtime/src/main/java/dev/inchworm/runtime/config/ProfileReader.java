@@ -74,9 +74,11 @@ public final class ProfileReader {
         ObjectMapper mapper = mapperFor(file);
         byte[] content;
         try {
-            content = Files.readAllBytes(file);
+            content = LimitedFile.read(file, LimitedFile.PROFILE_BYTES);
         } catch (NoSuchFileException e) {
             throw new ProfileException(new SourceLocation(file, 0, 0), "", "no such file", e);
+        } catch (LimitedFile.Refused e) {
+            throw new ProfileException(new SourceLocation(file, 0, 0), "", e.getMessage(), e);
         } catch (IOException e) {
             throw new ProfileException(new SourceLocation(file, 0, 0), "", "cannot read: " + e, e);
         }
@@ -247,7 +249,7 @@ public final class ProfileReader {
 
     record RawProfile(String host, RawSystem system, RawNix nix, @JsonProperty("switch") String switchAction,
                       String stateDir, String pluginsDir, JsonNode strategies, JsonNode probe, JsonNode rollback,
-                      JsonNode reclaimers, JsonNode provisioners, RawEngine engine) {
+                      JsonNode reclaimers, JsonNode provisioners, RawEngine engine, RawTimeouts timeouts) {
     }
 
     record RawSystem(String repository, String expression, String attribute, Map<String, Object> args,
@@ -260,6 +262,9 @@ public final class ProfileReader {
     }
 
     record RawEngine(JsonNode reserve, String onInterrupted) {
+    }
+
+    record RawTimeouts(String evaluation, String build, String gc, String query, String pluginCall) {
     }
 
     /** Turns the raw shape into the profile records: defaults, required keys, selections. */
@@ -295,7 +300,7 @@ public final class ProfileReader {
             List<Selection> provisioners = selections(raw.provisioners(), "provisioners", List.of());
             EngineConfig engine = engine(raw.engine());
             return new HostProfile(host, system, nix, action, stateDir, pluginsDir, strategies, probe, rollback,
-                    reclaimers, provisioners, engine);
+                    reclaimers, provisioners, engine, timeouts(raw.timeouts()));
         }
 
         private SystemConfig system(RawSystem raw) {
@@ -369,8 +374,8 @@ public final class ProfileReader {
 
         private NixConfig nix(RawNix raw) {
             if (raw == null) {
-                return new NixConfig(DEFAULT_NIX_PROFILE, Map.of(), Map.of(), List.of(), NixConfig.SYSTEMD_RUN_AUTO, false,
-                        Optional.empty());
+                return new NixConfig(DEFAULT_NIX_PROFILE, Map.of(), Map.of(), List.of(), Timeouts.DEFAULTS,
+                        NixConfig.SYSTEMD_RUN_AUTO, false, Optional.empty());
             }
             Path profile = raw.profile() == null ? DEFAULT_NIX_PROFILE : path(raw.profile(), "nix.profile", "/nix/profile");
             List<String> prefix = raw.prefix() == null ? List.of() : raw.prefix();
@@ -391,7 +396,7 @@ public final class ProfileReader {
                         "not a specialisation name: '" + raw.specialisation() + "'");
             }
             return new NixConfig(profile, noNulls(raw.options(), "nix.options", "/nix/options"),
-                    noNulls(raw.environment(), "nix.environment", "/nix/environment"), prefix, systemdRun,
+                    noNulls(raw.environment(), "nix.environment", "/nix/environment"), prefix, Timeouts.DEFAULTS, systemdRun,
                     Boolean.TRUE.equals(raw.installBootloader()), Optional.ofNullable(raw.specialisation()));
         }
 
@@ -407,6 +412,26 @@ public final class ProfileReader {
             throw new ProfileException(locations.at("/switch"), "switch", "unknown value '" + raw
                     + "'; allowed values: " + Arrays.stream(SwitchAction.values()).map(SwitchAction::argument)
                     .collect(Collectors.joining(", ")));
+        }
+
+        private Timeouts timeouts(RawTimeouts raw) {
+            Timeouts t = Timeouts.DEFAULTS;
+            if (raw == null) {
+                return t;
+            }
+            t = raw.evaluation() == null ? t : t.withEvaluation(duration(raw.evaluation(), "evaluation"));
+            t = raw.build() == null ? t : t.withBuild(duration(raw.build(), "build"));
+            t = raw.gc() == null ? t : t.withGc(duration(raw.gc(), "gc"));
+            t = raw.query() == null ? t : t.withQuery(duration(raw.query(), "query"));
+            return raw.pluginCall() == null ? t : t.withPluginCall(duration(raw.pluginCall(), "pluginCall"));
+        }
+
+        private java.time.Duration duration(String text, String key) {
+            try {
+                return Timeouts.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new ProfileException(locations.at("/timeouts/" + key), "timeouts." + key, e.getMessage(), e);
+            }
         }
 
         private EngineConfig engine(RawEngine raw) {

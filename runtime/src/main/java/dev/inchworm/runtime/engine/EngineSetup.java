@@ -5,6 +5,7 @@ import dev.inchworm.api.nix.Nix;
 import dev.inchworm.api.nix.SwitchAction;
 import dev.inchworm.api.nix.SystemSource;
 import dev.inchworm.runtime.config.EngineConfig;
+import dev.inchworm.runtime.config.Timeouts;
 import dev.inchworm.runtime.journal.CrashPoint;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,10 +24,18 @@ import java.util.Objects;
  * @param extensions the selected extensions
  * @param crashPoint the crash-test hook ({@link CrashPoint#none()} in production)
  * @param clock      the clock for run ids and timestamps
+ * @param timeouts   the profile's timeouts; the engine uses {@code pluginCall}
  */
 public record EngineSetup(String host, Path stateDir, SwitchAction action, EngineConfig config, Nix nix,
                           SystemSource source, CommandRunner commands, Extensions extensions,
-                          CrashPoint crashPoint, Clock clock) {
+                          CrashPoint crashPoint, Clock clock, Timeouts timeouts) {
+
+    /** With the default timeouts. */
+    public EngineSetup(String host, Path stateDir, SwitchAction action, EngineConfig config, Nix nix,
+                       SystemSource source, CommandRunner commands, Extensions extensions,
+                       CrashPoint crashPoint, Clock clock) {
+        this(host, stateDir, action, config, nix, source, commands, extensions, crashPoint, clock, Timeouts.DEFAULTS);
+    }
 
     public EngineSetup {
         Objects.requireNonNull(host, "host");
@@ -39,5 +48,6 @@ public record EngineSetup(String host, Path stateDir, SwitchAction action, Engin
         Objects.requireNonNull(extensions, "extensions");
         Objects.requireNonNull(crashPoint, "crashPoint");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(timeouts, "timeouts");
     }
 }

@@ -32,10 +32,12 @@ public final class ExtensionCalls {
     /** The notes of an extension: ({@code point}, {@code id}) to its state. */
     private final BiFunction<String, String, PluginState> states;
     private final PluginState probeState = new MemoryPluginState();
+    private final PluginCalls guard;
 
     public ExtensionCalls(EngineSetup setup, BiFunction<String, String, PluginState> states) {
         this.setup = setup;
         this.states = states;
+        this.guard = new PluginCalls(setup.stateDir(), setup.timeouts().pluginCall());
     }
 
     /** A fresh measurement from the profile's probe. */
@@ -58,60 +60,74 @@ public final class ExtensionCalls {
 
     private <S extends Record> StorageReport measure(Bound<? extends StorageProbe<?>, S> probe) {
         StorageProbe<S> p = (StorageProbe<S>) probe.pluggable();
-        return p.measure(new BasicContext<>(probe.settings(), hostFor(probe.id()), probeState));
+        BasicContext<S> context = new BasicContext<>(probe.settings(), hostFor(probe.id()), probeState);
+        return guard.call("probe", probe.id(), "measure", () -> p.measure(context));
     }
 
     public <S extends Record> Proposal propose(Bound<? extends UpgradeStrategy<?>, S> strategy, int index,
                                                SystemState current, Evaluation target, List<StepResult> history) {
         UpgradeStrategy<S> s = (UpgradeStrategy<S>) strategy.pluggable();
-        return s.propose(strategyContext(strategy, index, current, target, history));
+        EngineStrategyContext<S> context = strategyContext(strategy, index, current, target, history);
+        return guard.call("strategy", strategy.id(), "propose", () -> s.propose(context));
     }
 
     /** The units a strategy sees changing, for a plan. */
     public <S extends Record> List<UnitChange> units(Bound<? extends UpgradeStrategy<?>, S> strategy, int index,
                                                      SystemState current, Evaluation target) {
         UpgradeStrategy<S> s = (UpgradeStrategy<S>) strategy.pluggable();
-        return s.units(strategyContext(strategy, index, current, target, List.of()));
+        EngineStrategyContext<S> context = strategyContext(strategy, index, current, target, List.of());
+        return guard.call("strategy", strategy.id(), "units", () -> s.units(context));
     }
 
     public <S extends Record> Proposal afterFailure(Bound<? extends UpgradeStrategy<?>, S> strategy, int index,
                                                     SystemState current, Evaluation target,
                                                     List<StepResult> history, Step failed, NixFailure failure) {
         UpgradeStrategy<S> s = (UpgradeStrategy<S>) strategy.pluggable();
-        return s.afterFailure(strategyContext(strategy, index, current, target, history), failed, failure);
+        EngineStrategyContext<S> context = strategyContext(strategy, index, current, target, history);
+        return guard.call("strategy", strategy.id(), "afterFailure", () -> s.afterFailure(context, failed, failure));
     }
 
     public <S extends Record> Reclaimed reclaim(Bound<? extends Reclaimer<?>, S> reclaimer,
                                                 Set<Integer> protectedGenerations, long wanted) {
         Reclaimer<S> r = (Reclaimer<S>) reclaimer.pluggable();
-        return r.reclaim(new EngineReclaimContext<>(reclaimer.settings(), hostFor(reclaimer.id()),
-                states.apply("reclaimer", reclaimer.id()), protectedGenerations), wanted);
+        EngineReclaimContext<S> context = new EngineReclaimContext<>(reclaimer.settings(), hostFor(reclaimer.id()),
+                states.apply("reclaimer", reclaimer.id()), protectedGenerations);
+        return guard.call("reclaimer", reclaimer.id(), "reclaim", () -> r.reclaim(context, wanted));
     }
 
     public <S extends Record> void acquire(Bound<? extends Provisioner<?>, S> provisioner) {
         Provisioner<S> p = (Provisioner<S>) provisioner.pluggable();
-        p.acquire(provisionerContext(provisioner));
+        BasicContext<S> context = provisionerContext(provisioner);
+        guard.call("provisioner", provisioner.id(), "acquire", () -> {
+            p.acquire(context);
+            return null;
+        });
     }
 
     public <S extends Record> void release(Bound<? extends Provisioner<?>, S> provisioner) {
         Provisioner<S> p = (Provisioner<S>) provisioner.pluggable();
-        p.release(provisionerContext(provisioner));
+        BasicContext<S> context = provisionerContext(provisioner);
+        guard.call("provisioner", provisioner.id(), "release", () -> {
+            p.release(context);
+            return null;
+        });
     }
 
     /** Whether the rollback says it can restore the initial system in the host's present state. */
     public <S extends Record> boolean canRestore(Bound<? extends Rollback<?>, S> rollback, RollbackFacts facts) {
         Rollback<S> r = (Rollback<S>) rollback.pluggable();
-        return r.canRestore(rollbackContext(rollback, facts));
+        RollbackContext<S> context = rollbackContext(rollback, facts);
+        return guard.call("rollback", rollback.id(), "canRestore", () -> r.canRestore(context));
     }
 
     /** Restores with the rollback, when it says it can; {@code facts} give it everything but settings and host. */
     public <S extends Record> RollbackResult restore(Bound<? extends Rollback<?>, S> rollback, RollbackFacts facts) {
         Rollback<S> r = (Rollback<S>) rollback.pluggable();
         RollbackContext<S> context = rollbackContext(rollback, facts);
-        if (!r.canRestore(context)) {
+        if (!guard.call("rollback", rollback.id(), "canRestore", () -> r.canRestore(context))) {
             return RollbackResult.notRestored(cannotRestore(rollback, facts));
         }
-        return r.restore(context);
+        return guard.call("rollback", rollback.id(), "restore", () -> r.restore(context));
     }
 
     /** What a rollback that cannot restore is reported to have said. */

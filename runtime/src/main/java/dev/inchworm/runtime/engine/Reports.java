@@ -1,6 +1,7 @@
 package dev.inchworm.runtime.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.inchworm.runtime.config.LimitedFile;
 import dev.inchworm.runtime.journal.AtomicFile;
 import dev.inchworm.runtime.journal.JournalException;
 import dev.inchworm.runtime.journal.JournalWriteException;
@@ -52,7 +53,7 @@ public final class Reports {
     public Optional<RunReport> last() {
         Path file = stateDir.resolve(LAST);
         try {
-            return Optional.of(StateJson.mapper().readValue(Files.readAllBytes(file), RunReport.class));
+            return Optional.of(StateJson.mapper().readValue(LimitedFile.read(file, LimitedFile.STATE_BYTES), RunReport.class));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | IllegalArgumentException e) {

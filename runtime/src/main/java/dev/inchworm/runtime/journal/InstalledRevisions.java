@@ -3,6 +3,7 @@ package dev.inchworm.runtime.journal;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.inchworm.api.nix.Revision;
 import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.runtime.config.LimitedFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -44,7 +45,7 @@ public final class InstalledRevisions {
     public static InstalledRevisions open(Path stateDir) {
         Path path = stateDir.resolve(FILE_NAME).toAbsolutePath();
         try {
-            List<Installed> read = StateJson.mapper().readValue(Files.readAllBytes(path), LIST);
+            List<Installed> read = StateJson.mapper().readValue(LimitedFile.read(path, LimitedFile.STATE_BYTES), LIST);
             return new InstalledRevisions(path, new ArrayList<>(read == null ? List.of() : read));
         } catch (NoSuchFileException e) {
             return new InstalledRevisions(path, new ArrayList<>());

@@ -1,6 +1,7 @@
 package dev.inchworm.runtime.journal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.inchworm.runtime.config.LimitedFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -51,7 +52,7 @@ public final class Journal {
         Path path = stateDir.resolve(FILE_NAME).toAbsolutePath();
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(path);
+            bytes = LimitedFile.read(path, LimitedFile.STATE_BYTES);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

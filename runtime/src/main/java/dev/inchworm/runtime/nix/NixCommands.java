@@ -6,10 +6,11 @@ import dev.inchworm.api.host.CommandResult;
 import dev.inchworm.api.host.CommandRunner;
 import dev.inchworm.api.nix.NixException;
 import dev.inchworm.runtime.config.NixConfig;
-
+import dev.inchworm.runtime.config.Timeouts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -88,7 +89,7 @@ final class NixCommands {
     }
 
     private CommandResult run(Command command, boolean evaluation) {
-        Ran ran = runKeepingSymptoms(command);
+        Ran ran = runKeepingSymptoms(evaluation ? timed(command, config.timeouts().evaluation()) : command);
         if (!ran.result().ok()) {
             throw failed(ran, evaluation);
         }
@@ -104,7 +105,33 @@ final class NixCommands {
         return new NixException(FailureClassifier.classify(ran.result(), ran.notable(), evaluation), ran.result().argv());
     }
 
-    private Ran runKeepingSymptoms(Command command) {
+    /**
+     * The profile's timeout for this kind of command (timeouts: evaluation, build, gc, query),
+     * unless the caller chose one of its own.
+     */
+    private Command timed(Command command) {
+        List<String> argv = command.argv();
+        Timeouts timeouts = config.timeouts();
+        Duration timeout;
+        if (argv.contains("--realise") && !argv.contains("--dry-run")
+                || argv.get(0).equals("nix") && argv.contains("build")) {
+            timeout = timeouts.build();
+        } else if (argv.contains("--gc") || argv.contains("--delete") || argv.contains("--delete-generations")) {
+            timeout = timeouts.gc();
+        } else if (argv.get(0).equals("nix-instantiate") || argv.contains("eval")) {
+            timeout = timeouts.evaluation();
+        } else {
+            timeout = timeouts.query();
+        }
+        return timed(command, timeout);
+    }
+
+    private static Command timed(Command command, Duration timeout) {
+        return command.timeout().equals(Command.DEFAULT_TIMEOUT) ? command.withTimeout(timeout) : command;
+    }
+
+    private Ran runKeepingSymptoms(Command unTimed) {
+        Command command = timed(unTimed);
         List<String> notable = Collections.synchronizedList(new ArrayList<>());
         Consumer<String> downstream = command.lineListener();
         Command watched = command.withLineListener(line -> {

@@ -127,4 +127,101 @@ class FaultsCliTest {
         assertFalse(r.err().contains("\tat ") || r.err().contains("internal error"), r.err());
         assertTrue(r.err().startsWith("inchworm: Nix printed what Inchworm cannot read"), r.err());
     }
+
+    @ParameterizedTest(name = "a profile that is {0}")
+    @CsvSource({"a FIFO", "/dev/zero", "2 MiB", "a folder"})
+    void profilesAreReadOnlyFromRegularFilesOfAtMost1MiB(String kind) throws Exception {
+        Path file = tmp.resolve("odd.yaml");
+        make(file, kind, profileText());
+        for (String[] args : List.of(new String[] {"config", "validate", "--no-plugins", file.toString()},
+                new String[] {"--plugins-dir", plugins.toString(), "status", "--profile", file.toString()})) {
+            Run r = run(args);
+            assertEquals(2, r.code(), kind + ": " + r.out() + r.err());
+            assertTrue(r.err().startsWith("inchworm: " + file), r.err());
+            assertTrue(r.err().contains(kind.equals("2 MiB") ? "larger than the 1 MiB allowed" : "not a regular file"),
+                    r.err());
+        }
+    }
+
+    @ParameterizedTest(name = "a journal that is {0}")
+    @CsvSource({"a FIFO", "/dev/zero", "9 MiB"})
+    void stateFilesAreReadOnlyFromRegularFilesOfAtMost8MiB(String kind) throws Exception {
+        Path file = profile();
+        Path journal = Files.createDirectories(tmp.resolve("state")).resolve("journal.json");
+        make(journal, kind, "{\"format\": 1}");
+        for (String command : List.of("status", "upgrade", "rollback")) {
+            Run r = run("--plugins-dir", plugins.toString(), command, "--profile", file.toString());
+            assertEquals(2, r.code(), command + " " + kind + ": " + r.out() + r.err());
+            assertTrue(r.err().contains(journal.toString()), r.err());
+            assertTrue(r.err().contains(kind.equals("9 MiB") ? "larger than the 8 MiB allowed" : "not a regular file"),
+                    r.err());
+        }
+    }
+
+    private String profileText() throws IOException {
+        return Files.readString(profile());
+    }
+
+    private static void make(Path file, String kind, String text) throws Exception {
+        switch (kind) {
+            case "a FIFO" -> assertEquals(0, new ProcessBuilder("mkfifo", file.toString()).start().waitFor());
+            case "/dev/zero" -> Files.createSymbolicLink(file, Path.of("/dev/zero"));
+            case "a folder" -> Files.createDirectories(file);
+            default -> {
+                long mib = Long.parseLong(kind.split(" ")[0]);
+                StringBuilder big = new StringBuilder(text).append('\n');
+                while (big.length() <= mib << 20) {
+                    big.append("# padding padding padding padding padding padding padding padding\n");
+                }
+                Files.writeString(file, big);
+            }
+        }
+    }
+
+    /** A probe that misbehaves as its path setting says: exit, halt, overflow, forever. */
+    private void hostileProbe() {
+        String source = TestPlugins.probeSource("t.hostile", "Probe", "hostile", "").replace(
+                "String out = c.host()",
+                "switch (c.settings().path()) { case \"exit\" -> System.exit(0); "
+                        + "case \"halt\" -> Runtime.getRuntime().halt(0); case \"overflow\" -> { return measure(c); } "
+                        + "case \"forever\" -> { try { Thread.sleep(Long.MAX_VALUE); } catch (InterruptedException e) { "
+                        + "Thread.currentThread().interrupt(); } } default -> { } }\n"
+                        + "String out = c.host()");
+        new TestPlugins(tmp).plugin("hostile").source("t.hostile.Probe", source, true).writeTo(plugins);
+    }
+
+    private Path hostileProfile(String behaviour, String timeouts) throws IOException {
+        Path file = tmp.resolve("hostile.yaml");
+        Files.writeString(file, Files.readString(profile()) + "probe: {id: hostile, settings: {path: " + behaviour + "}}\n"
+                + timeouts);
+        return file;
+    }
+
+    @ParameterizedTest(name = "a probe that {0}")
+    @CsvSource(delimiter = '|', value = {
+        "overflow | ''                          | threw java.lang.StackOverflowError",
+        "forever  | 'timeouts: {pluginCall: 300ms}' | did not return within 300ms (timeouts.pluginCall)"})
+    void aPluginThatOverflowsOrHangsIsAFailedCallNamingIt(String behaviour, String timeouts, String expected)
+            throws Exception {
+        hostileProbe();
+        Run r = run("--plugins-dir", plugins.toString(), "probe", "--profile", hostileProfile(behaviour, timeouts + "\n").toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("probe 'hostile'") && r.err().contains(expected), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPluginCallingSystemExitNeverLooksLikeSuccess() throws Exception {
+        hostileProbe();
+        Path file = hostileProfile("exit", "");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "--plugins-dir", plugins.toString(), "probe", "--profile", file.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(ExitCode.PLUGIN_EXIT.code(), p.waitFor(), output);
+        assertTrue(output.contains("System.exit was called by thread 'inchworm-plugin-hostile' (plugin hostile)"), output);
+        assertTrue(Files.readString(tmp.resolve("state").resolve("plugin-call")).startsWith("probe 'hostile' (measure)"),
+                "the call stays named for the next run");
+    }
 }

@@ -12,6 +12,7 @@ import dev.inchworm.api.rollback.Rollback;
 import dev.inchworm.api.storage.StorageProbe;
 import dev.inchworm.api.strategy.UpgradeStrategy;
 import dev.inchworm.runtime.config.EngineConfig;
+import dev.inchworm.runtime.config.Timeouts;
 import dev.inchworm.runtime.journal.CrashPoint;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,6 +45,7 @@ class EngineFixture {
     FakeExtensions.ProfileRollback rollback = new FakeExtensions.ProfileRollback();
     Rollback<?> rollbackExtension = rollback;
     EngineConfig config = new EngineConfig(MIB, EngineConfig.Interrupted.RESUME);
+    Timeouts timeouts = Timeouts.DEFAULTS;
     SwitchAction action = SwitchAction.SWITCH;
 
     EngineFixture(Path state, long capacity) {
@@ -83,7 +85,7 @@ class EngineFixture {
             throw new UnsupportedOperationException("engine tests run no commands: " + command.argv());
         };
         return new EngineSetup("test-host", state, action, config, nix, nix, noCommands, extensions, crashPoint,
-                Clock.systemUTC());
+                Clock.systemUTC(), timeouts);
     }
 
     UpgradeEngine engine() {

@@ -25,6 +25,7 @@ import dev.inchworm.api.strategy.UpgradeStrategy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -250,5 +251,37 @@ final class FakeExtensions {
 
     static StorePath unused() {
         return MemoryNix.path("unused");
+    }
+
+    /** A strategy whose propose throws what it is given (an Error, say), or never returns. */
+    record Hostile(String id, Supplier<Proposal> propose) implements UpgradeStrategy<NoSettings> {
+        @Override
+        public Class<NoSettings> settingsType() {
+            return NoSettings.class;
+        }
+
+        @Override
+        public Proposal propose(StrategyContext<NoSettings> context) {
+            return propose.get();
+        }
+
+        @Override
+        public Proposal afterFailure(StrategyContext<NoSettings> context, Step failed, NixFailure failure) {
+            return propose.get();
+        }
+    }
+
+    /** Never returns from propose until its thread is interrupted. */
+    static Proposal forever() {
+        try {
+            Thread.sleep(Long.MAX_VALUE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Proposal.pass("interrupted");
+    }
+
+    static Proposal overflow() {
+        return overflow();
     }
 }

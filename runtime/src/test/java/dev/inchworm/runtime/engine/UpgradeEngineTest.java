@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.inchworm.api.nix.Generation;
 import dev.inchworm.api.nix.SwitchAction;
 import dev.inchworm.runtime.config.EngineConfig;
+import dev.inchworm.runtime.config.Timeouts;
 import dev.inchworm.runtime.journal.HostLock;
 import dev.inchworm.runtime.journal.Journal;
 import dev.inchworm.runtime.journal.JournalException;
@@ -278,6 +279,30 @@ class UpgradeEngineTest {
 
         RunReport next = f.engine().upgrade(UpgradeRequest.toHead(), Progress.QUIET);
         assertEquals(RunResult.ALREADY_CURRENT, next.result(), "later runs are not blocked");
+    }
+
+    @Test
+    void anErrorThrownByAPluginIsAFailedCallAndTheRunRollsBack() {
+        EngineFixture f = new EngineFixture(state, 100 * MIB)
+                .strategy(new FakeExtensions.Hostile("deep", FakeExtensions::overflow));
+        RunReport report = f.engine().upgrade(from(f), Progress.QUIET);
+        assertEquals(RunResult.ROLLED_BACK, report.result());
+        assertTrue(report.passes().get(0).reason().contains("StackOverflowError"), report.passes().toString());
+        assertEquals(f.sys1.out(), f.nix.currentToplevel());
+        assertEquals(RunPhase.FINISHED, Journal.read(state).orElseThrow().phase());
+    }
+
+    @Test
+    void aPluginCallPastItsTimeoutFailsTheCallNamingThePluginAndTheSetting() {
+        EngineFixture f = new EngineFixture(state, 100 * MIB)
+                .strategy(new FakeExtensions.Hostile("stuck", FakeExtensions::forever))
+                .strategy(new FakeExtensions.Whole("whole", 0));
+        f.timeouts = Timeouts.DEFAULTS.withPluginCall(java.time.Duration.ofMillis(200));
+        RunReport report = f.engine().upgrade(from(f), Progress.QUIET);
+        assertEquals(RunResult.UPGRADED, report.result(), "the next strategy drives");
+        String why = report.passes().get(0).reason();
+        assertTrue(why.contains("strategy 'stuck' (propose) did not return within 200ms (timeouts.pluginCall)"), why);
+        assertFalse(Files.exists(state.resolve(PluginCalls.MARKER)), "no call is left marked");
     }
 
     @Test

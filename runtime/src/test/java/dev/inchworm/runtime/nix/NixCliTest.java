@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import dev.inchworm.runtime.config.Timeouts;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,6 +93,23 @@ class NixCliTest {
 
         assertInstanceOf(NixFailure.OutOfDisk.class, e.failure());
         assertEquals(List.of(TOPLEVEL + "/bin/switch-to-configuration", "boot"), runner.commands.get(0).argv());
+    }
+
+    @Test
+    void eachKindOfNixCommandGetsItsTimeoutFromTheProfile() {
+        RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(
+                c.argv().contains("--outputs") ? TOPLEVEL + "\n"
+                        : c.argv().contains("--gc") ? "0 store paths deleted, 0.00 MiB freed\n" : ""));
+        Timeouts timeouts = new Timeouts(Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(3),
+                Duration.ofMinutes(4), Duration.ofMinutes(5));
+        NixCli nix = new NixCli(runner, CONFIG.withTimeouts(timeouts), work);
+        StorePath drv = new StorePath("/nix/store/a2s7rylazw3v1xajd1ldjwwn8wgdlba7-app.drv");
+
+        nix.realise(drv, Optional.empty(), line -> { });
+        nix.collectGarbage(java.util.OptionalLong.empty());
+        assertEquals(Duration.ofMinutes(2), runner.commands.get(0).timeout(), "the build");
+        assertEquals(Duration.ofMinutes(4), runner.commands.get(1).timeout(), "the query of its outputs");
+        assertEquals(Duration.ofMinutes(3), runner.commands.get(2).timeout(), "the collection");
     }
 
     @Test

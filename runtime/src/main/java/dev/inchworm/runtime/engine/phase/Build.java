@@ -45,7 +45,7 @@ final class Build implements StepPhaseHandler {
             sampler.close();
         }
         if (!outputs.contains(step.toplevel())) {
-            return withPeak(step, sampler).failed(StepResult.Outcome.FAILED, StepFailure.own(StepFailure.ERROR,
+            return withPeak(step, sampler).failed(StepResult.Outcome.FAILED, StepFailure.own(StepFailure.Kind.ERROR,
                     "the step built " + outputs + ", not its toplevel " + step.toplevel()));
         }
         return withPeak(step, sampler).withPhase(StepPhase.SETTING_PROFILE);

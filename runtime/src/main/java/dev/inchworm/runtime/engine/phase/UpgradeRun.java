@@ -9,6 +9,7 @@ import dev.inchworm.runtime.config.EngineConfig;
 import dev.inchworm.runtime.engine.Bound;
 import dev.inchworm.runtime.engine.EngineSetup;
 import dev.inchworm.runtime.engine.ExtensionCalls;
+import dev.inchworm.runtime.engine.PluginCalls;
 import dev.inchworm.runtime.engine.Progress;
 import dev.inchworm.runtime.engine.RunRefused;
 import dev.inchworm.runtime.engine.RunReport;
@@ -20,11 +21,13 @@ import dev.inchworm.runtime.journal.Journal;
 import dev.inchworm.runtime.journal.RunFailure;
 import dev.inchworm.runtime.journal.RunPhase;
 import dev.inchworm.runtime.journal.RunRecord;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -64,6 +67,7 @@ public final class UpgradeRun {
         }
         InitialSystem initial = new InitialSystem(current.number(), current.toplevel(),
                 derivationOf(current.toplevel()).orElse(null), from);
+        PluginCalls.clearLeftOver(setup.stateDir()); // from a plan or probe that was killed: no run to tell
         String runId = RUN_ID.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
         run.journal().write(RunRecord.begin(runId, setup.host(), now, initial, to));
         run.progress().stage("run " + runId + ": " + from.shortId() + " -> " + to.shortId());
@@ -83,6 +87,7 @@ public final class UpgradeRun {
         }
         run.update(RunRecord::withResumed);
         run.progress().note("taking over run " + record.runId() + ", interrupted while " + describe(record));
+        noteLeftOverPluginCall();
         Provisioners.release(run);
         if (record.phase() == RunPhase.RUNNING
                 && run.setup().config().onInterrupted() == EngineConfig.Interrupted.ROLLBACK) {
@@ -101,6 +106,7 @@ public final class UpgradeRun {
                     .withResult(null, null, null).withPhase(RunPhase.ROLLING_BACK));
         } else {
             run.update(RunRecord::withResumed);
+            noteLeftOverPluginCall();
             Provisioners.release(run);
             if (record.phase() != RunPhase.ROLLING_BACK) {
                 run.update(r -> r.withFailure(RunFailure.of("interrupted run rolled back on request"))
@@ -133,6 +139,23 @@ public final class UpgradeRun {
                     + Optional.ofNullable(record.initial().revision()).map(Revision::shortId).orElse("(unknown)"));
         }
     }
+
+    /**
+     * The process before ended inside a plugin call (the plugin called System.exit or
+     * Runtime.halt, or the process was killed there): said, and kept in the journal's notes.
+     */
+    private void noteLeftOverPluginCall() {
+        Path stateDir = run.setup().stateDir();
+        PluginCalls.leftOver(stateDir).ifPresent(call -> {
+            run.progress().note("the process before ended inside the call of " + call
+                    + ": the plugin exited or halted there, or the process was killed");
+            run.update(r -> r.withNotes(INTERRUPTED_NOTES, Map.of("endedInPluginCall", call)));
+            PluginCalls.clearLeftOver(stateDir);
+        });
+    }
+
+    /** The journal's notes owner for what the engine found when it took a run over. */
+    public static final String INTERRUPTED_NOTES = "engine:interrupted";
 
     private static String describe(RunRecord run) {
         return switch (run.phase()) {
