@@ -104,7 +104,7 @@ final class StepProposer {
             throw new Refused("the current system " + current + " is not in the store (not built)");
         }
         Nix nix = context.host().nix();
-        StoreDerivations source = new StoreDerivations(nix);
+        StoreDerivations source = new StoreDerivations(nix, RunMemory.of(nix));
         StorePath baseDrv = base.get();
         source.prefetch(context.target().drv());
         Masking masking;
@@ -113,7 +113,7 @@ final class StepProposer {
             masking = new Masking(source, context.target().drv(), baseDrv);
         } else {
             // The base's derivations were gone: its cut came from its outputs (see UpgradeAnalysis).
-            List<PathInfo> infos = nix.pathInfo(nix.closure(baseDrv, false));
+            List<PathInfo> infos = nix.closureInfo(baseDrv);
             Map<StorePath, PathInfo> closure = new HashMap<>();
             infos.forEach(i -> closure.put(i.path(), i));
             source.learnDerivers(infos);
@@ -143,10 +143,13 @@ final class StepProposer {
     private MaskedSystem add(Set<String> upgraded) {
         Nix nix = context.host().nix();
         MaskedSystem masked = masking.mask(upgraded);
-        for (MaskedSystem.NewDerivation drv : masked.derivations()) {
-            StorePath added = nix.addDerivation(drv.name(), drv.aterm());
-            if (!added.equals(drv.path())) {
-                throw new IllegalStateException("Nix put the masked derivation " + drv.name() + " at " + added
+        List<Map.Entry<String, String>> files = masked.derivations().stream()
+                .map(drv -> Map.entry(drv.name(), drv.aterm())).toList();
+        List<StorePath> added = nix.addDerivations(files);
+        for (int i = 0; i < added.size(); i++) {
+            MaskedSystem.NewDerivation drv = masked.derivations().get(i);
+            if (!added.get(i).equals(drv.path())) {
+                throw new IllegalStateException("Nix put the masked derivation " + drv.name() + " at " + added.get(i)
                         + ", not at " + drv.path());
             }
         }

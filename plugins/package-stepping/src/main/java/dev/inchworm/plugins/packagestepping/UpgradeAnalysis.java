@@ -65,7 +65,7 @@ final class UpgradeAnalysis {
             throw new Refused("the target's derivation " + targetDrv + " is not in the store (collected since the "
                     + "evaluation?): evaluate the target again");
         }
-        List<PathInfo> infos = nix.pathInfo(nix.closure(toplevel, false));
+        List<PathInfo> infos = nix.closureInfo(toplevel);
         Map<StorePath, PathInfo> current = new HashMap<>();
         infos.forEach(i -> current.put(i.path(), i));
         // Without the current system's derivations (substituted, or collected with
@@ -73,7 +73,7 @@ final class UpgradeAnalysis {
         Optional<StorePath> currentDrv = context.current().drv()
                 .or(() -> Optional.ofNullable(current.get(toplevel)).flatMap(PathInfo::deriver))
                 .filter(nix::isValid);
-        StoreDerivations source = new StoreDerivations(nix);
+        StoreDerivations source = new StoreDerivations(nix, RunMemory.of(nix));
         try {
             source.prefetch(targetDrv);
             currentDrv.ifPresent(source::prefetch);

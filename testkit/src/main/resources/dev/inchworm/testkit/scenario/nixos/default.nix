@@ -16,6 +16,7 @@ let
       + (if gitRevision == "" then "" else ".${builtins.substring 0 7 gitRevision}");
     systemPackages = map (name: pkgs.${name}) configuration.systemPackages ++ (host.extraPackages or [ ]);
     kernel = if configuration.kernel == null then null else pkgs.${configuration.kernel};
+    services = map (name: pkgs.${name}) (configuration.services or [ ]);
   };
 in {
   system = layer.toplevel;
