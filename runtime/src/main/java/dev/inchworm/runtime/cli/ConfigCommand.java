@@ -56,6 +56,7 @@ final class ConfigCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             HostProfile profile = config.root.readProfile(file);
+            HostSession.requireSource(profile, file);
             if (!noPlugins) {
                 try (PluginRegistry registry = config.root.loadPlugins(Optional.of(profile))) {
                     registry.select(profile);

@@ -312,4 +312,16 @@ class FaultsCliTest {
         assertTrue(r.out().contains("bare.jar (" + plugins.resolve("bare.jar") + "): a jar without a manifest"), r.out());
         assertTrue(r.out().contains("no config here"), r.out());
     }
+
+    @org.junit.jupiter.api.Test
+    void aMissingSystemRepositoryIsRefusedByValidateAndPlanNamingTheKey() throws Exception {
+        Path file = tmp.resolve("p.yaml");
+        Files.writeString(file, Files.readString(profile()).replace(tmp.resolve("repo").toString(), "/no/such/repo"));
+        for (String[] args : List.of(new String[] {"--plugins-dir", plugins.toString(), "config", "validate", file.toString()},
+                new String[] {"--plugins-dir", plugins.toString(), "plan", "--profile", file.toString()})) {
+            Run r = run(args);
+            assertEquals(2, r.code(), r.out() + r.err());
+            assertTrue(r.err().contains("system.repository /no/such/repo does not exist"), r.err());
+        }
+    }
 }
