@@ -90,6 +90,7 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
     private final Map<Path, StorePath> roots = new HashMap<>();
     private final Map<Path, StorePath> derivationRoots = new HashMap<>();
     private final Map<Revision, StorePath> revisions = new LinkedHashMap<>();
+    private final Map<Revision, Integer> fullEvaluations = new HashMap<>();
     private final Set<Revision> brokenRevisions = new HashSet<>();
     private final Set<StorePath> failingBuilds = new HashSet<>();
     private final Set<StorePath> failingActivations = new HashSet<>();
@@ -171,6 +172,14 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
 
     public void breakEvaluationOf(Revision revision) {
         brokenRevisions.add(revision);
+    }
+
+    /**
+     * The next {@code times} evaluations of {@code revision} run out of disk, as SQLite says it
+     * when the database cannot grow ("database or disk is full").
+     */
+    public void fillDiskWhileEvaluating(Revision revision, int times) {
+        fullEvaluations.put(revision, times);
     }
 
     /** The derivation is no longer in the store (collected, or the system was substituted). */
@@ -621,6 +630,11 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
     @Override
     public Evaluation evaluate(Revision revision) {
         alive("evaluate " + revision.shortId());
+        if (fullEvaluations.getOrDefault(revision, 0) > 0) {
+            fullEvaluations.merge(revision, -1, Integer::sum);
+            throw new NixException(new NixFailure.EvaluationFailed("error: writing to file: database or disk is full"),
+                    List.of("nix-instantiate"));
+        }
         if (brokenRevisions.contains(revision)) {
             throw new NixException(new NixFailure.EvaluationFailed("error: undefined variable 'oops'"),
                     List.of("nix-instantiate"));

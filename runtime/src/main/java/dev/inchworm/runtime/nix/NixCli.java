@@ -77,6 +77,7 @@ public final class NixCli implements Nix, StoreMaintenance {
     private final Path workDir;
     private final ZoneId zone;
     private final List<Path> liveSystemLinks;
+    private final Activation activation;
     private NixVersion version;
 
     /**
@@ -100,6 +101,7 @@ public final class NixCli implements Nix, StoreMaintenance {
         this.workDir = Objects.requireNonNull(workDir, "workDir");
         this.zone = Objects.requireNonNull(zone, "zone");
         this.liveSystemLinks = List.copyOf(liveSystemLinks);
+        this.activation = new Activation(nix);
         this.bulk = new BulkStore(nix, workDir);
     }
 
@@ -470,8 +472,7 @@ public final class NixCli implements Nix, StoreMaintenance {
     @Override
     public void switchToConfiguration(StorePath toplevel, SwitchAction action) {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        Command command = nix.plain(List.of(toplevel.path() + "/bin/switch-to-configuration", action.argument()))
-                .withLineListener(lines::add);
+        Command command = activation.command(toplevel, action).withLineListener(lines::add);
         NixCommands.Ran ran = nix.attempt(command);
         if (!ran.result().ok()) {
             throw nix.failed(ran, false);

@@ -257,6 +257,26 @@ class UpgradeEngineTest {
     }
 
     @Test
+    void anEvaluationThatRunsOutOfDiskIsReclaimedAndRetriedOnce() {
+        EngineFixture f = new EngineFixture(state, 100 * MIB).strategy(new FakeExtensions.Whole("whole", 0));
+        f.nix.fillDiskWhileEvaluating(f.rev2, 1);
+        RunReport report = f.engine().upgrade(from(f), Progress.QUIET);
+        assertEquals(RunResult.UPGRADED, report.result());
+        assertEquals(f.sys2.out(), f.nix.currentToplevel());
+    }
+
+    @Test
+    void anEvaluationThatRunsOutOfDiskAgainAfterReclaimingSaysSo() {
+        EngineFixture f = new EngineFixture(state, 100 * MIB).strategy(new FakeExtensions.Whole("whole", 0));
+        f.nix.fillDiskWhileEvaluating(f.rev2, 2);
+        RunReport report = f.engine().upgrade(from(f), Progress.QUIET);
+        assertEquals(RunResult.ROLLED_BACK, report.result());
+        assertTrue(report.failure().reason().contains("ran out of disk while evaluating, again after reclaiming"),
+                report.failure().reason());
+        assertEquals(f.sys1.out(), f.nix.currentToplevel());
+    }
+
+    @Test
     void aRollbackThatCannotRestoreClosesTheRunFailedAndTheNextUpgradeStartsAfresh() {
         EngineFixture f = new EngineFixture(state, 100 * MIB).strategy(new FakeExtensions.Whole("whole", 0));
         f.nix.failActivationOf(f.sys2);

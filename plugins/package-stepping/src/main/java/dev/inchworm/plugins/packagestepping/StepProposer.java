@@ -1,6 +1,7 @@
 package dev.inchworm.plugins.packagestepping;
 
 import dev.inchworm.api.ByteSize;
+import dev.inchworm.api.estimate.FootprintEstimate;
 import dev.inchworm.api.nix.Nix;
 import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
@@ -87,6 +88,12 @@ final class StepProposer {
         long done = context.history().stream().filter(r -> r.outcome() == StepResult.Outcome.DONE).count();
         String description = (masked.masked().isEmpty() ? "reach the target: " : "step " + (done + 1) + " of about "
                 + (done + batches.size()) + ": ") + what;
+        if (masked.masked().isEmpty() && analysis.whole().isPresent()) {
+            // The whole rest: the shared estimator's figure, the same full-rebuild gives it.
+            FootprintEstimate whole = analysis.whole().get();
+            return Proposal.next(new Step(description, masked.toplevel(), toplevel, whole.bytes(), units,
+                    Optional.empty(), whole.terms()));
+        }
         return Proposal.next(new Step(description, masked.toplevel(), toplevel, estimate, units, Optional.empty()));
     }
 
