@@ -11,6 +11,11 @@ import java.util.regex.Pattern;
  * {@code 1048576}) and as reports print them. K, M, G, T with or without {@code i} and
  * {@code B} are all powers of 1024: disk space on a small host is counted in binary units.
  * Here in the api so that the runtime and every plugin read and print sizes the same way.
+ *
+ * <p>A {@code ByteSize} is also a value: settings records hold one (the runtime binds a size
+ * text or a number of bytes to it, naming the key when the text is not a size) and plugin
+ * state records keep one (as its number of bytes). Two sizes are equal when their bytes are;
+ * {@link #toString()} is the text as written, so messages quote what the admin wrote.
  */
 @Api(status = Api.Status.STABLE, since = "0.1")
 public final class ByteSize {
@@ -21,7 +26,64 @@ public final class ByteSize {
             'K', 1L << 10, 'M', 1L << 20, 'G', 1L << 30, 'T', 1L << 40);
     private static final String[] SUFFIXES = {"B", "KiB", "MiB", "GiB", "TiB"};
 
-    private ByteSize() {
+    private final long bytes;
+    private final String text;
+
+    private ByteSize(long bytes, String text) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("a size cannot be negative: " + bytes);
+        }
+        this.bytes = bytes;
+        this.text = text;
+    }
+
+    /** A size of {@code bytes} bytes, written as that number. */
+    public static ByteSize ofBytes(long bytes) {
+        return new ByteSize(bytes, Long.toString(bytes));
+    }
+
+    /**
+     * A size as written, e.g. {@code 64MiB}.
+     *
+     * @throws IllegalArgumentException naming the text and the accepted forms
+     */
+    public static ByteSize of(String text) {
+        return new ByteSize(parse(text), text.strip());
+    }
+
+    /**
+     * A size as written for the settings key {@code key}.
+     *
+     * @throws IllegalArgumentException naming the key, the text and the accepted forms
+     */
+    public static ByteSize of(String key, String text) {
+        return new ByteSize(parse(key, text), text.strip());
+    }
+
+    /** The number of bytes. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** As reports print it, e.g. {@code 1.5 GiB}. */
+    public String format() {
+        return format(bytes);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ByteSize b && b.bytes == bytes;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(bytes);
+    }
+
+    /** The text as written ({@code 64MiB}), or the number of bytes. */
+    @Override
+    public String toString() {
+        return text;
     }
 
     /**

@@ -90,6 +90,7 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
     private final Map<Path, StorePath> roots = new HashMap<>();
     private final Map<Path, StorePath> derivationRoots = new HashMap<>();
     private final Map<Revision, StorePath> revisions = new LinkedHashMap<>();
+    private final Map<Revision, Integer> fullEvaluations = new HashMap<>();
     private final Set<Revision> brokenRevisions = new HashSet<>();
     private final Set<StorePath> failingBuilds = new HashSet<>();
     private final Set<StorePath> failingActivations = new HashSet<>();
@@ -171,6 +172,14 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
 
     public void breakEvaluationOf(Revision revision) {
         brokenRevisions.add(revision);
+    }
+
+    /**
+     * The next {@code times} evaluations of {@code revision} run out of disk, as SQLite says it
+     * when the database cannot grow ("database or disk is full").
+     */
+    public void fillDiskWhileEvaluating(Revision revision, int times) {
+        fullEvaluations.put(revision, times);
     }
 
     /** The derivation is no longer in the store (collected, or the system was substituted). */
@@ -267,18 +276,36 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
         };
     }
 
-    /** Plugin notes kept in a map. */
+    /**
+     * Plugin notes kept in a map. Record notes are kept as the records themselves (records are
+     * values) and shown by {@code all()} as their {@code toString()}; the runtime keeps them as JSON.
+     */
     public static PluginState notes() {
-        Map<String, String> notes = new LinkedHashMap<>();
+        Map<String, Object> notes = new LinkedHashMap<>();
         return new PluginState() {
             @Override
             public Optional<String> get(String key) {
-                return Optional.ofNullable(notes.get(key));
+                return Optional.ofNullable(notes.get(key)).map(Object::toString);
             }
 
             @Override
             public void put(String key, String value) {
                 notes.put(key, value);
+            }
+
+            @Override
+            public <T extends Record> Optional<T> get(String key, Class<T> type) {
+                Object note = notes.get(key);
+                if (note != null && !type.isInstance(note)) {
+                    throw new IllegalStateException("the plugin note '" + key + "' does not read as "
+                            + type.getSimpleName() + ": " + note);
+                }
+                return Optional.ofNullable(type.cast(note));
+            }
+
+            @Override
+            public void put(String key, Record value) {
+                notes.put(key, java.util.Objects.requireNonNull(value, "value"));
             }
 
             @Override
@@ -288,7 +315,9 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
 
             @Override
             public Map<String, String> all() {
-                return Map.copyOf(notes);
+                Map<String, String> shown = new LinkedHashMap<>();
+                notes.forEach((key, note) -> shown.put(key, note.toString()));
+                return Map.copyOf(shown);
             }
         };
     }
@@ -601,6 +630,11 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
     @Override
     public Evaluation evaluate(Revision revision) {
         alive("evaluate " + revision.shortId());
+        if (fullEvaluations.getOrDefault(revision, 0) > 0) {
+            fullEvaluations.merge(revision, -1, Integer::sum);
+            throw new NixException(new NixFailure.EvaluationFailed("error: writing to file: database or disk is full"),
+                    List.of("nix-instantiate"));
+        }
         if (brokenRevisions.contains(revision)) {
             throw new NixException(new NixFailure.EvaluationFailed("error: undefined variable 'oops'"),
                     List.of("nix-instantiate"));

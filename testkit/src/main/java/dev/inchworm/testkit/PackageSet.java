@@ -28,10 +28,16 @@ public final class PackageSet {
 
     private final Map<String, Package> packages;
     private final String systemVersion;
+    private final List<String> services;
 
     private PackageSet(Map<String, Package> packages, String systemVersion) {
+        this(packages, systemVersion, List.of());
+    }
+
+    private PackageSet(Map<String, Package> packages, String systemVersion, List<String> services) {
         this.packages = packages;
         this.systemVersion = systemVersion;
+        this.services = List.copyOf(services);
     }
 
     /** No packages; system version {@code 26.05}. */
@@ -203,7 +209,7 @@ public final class PackageSet {
             throw new IllegalArgumentException("system version '" + version
                     + "' must start with a digit and hold only digits, letters and dots");
         }
-        return new PackageSet(packages, version);
+        return new PackageSet(packages, version, services);
     }
 
     /** Adds a package; its dependencies must be in the set already. */
@@ -215,7 +221,7 @@ public final class PackageSet {
         requirePresent(p, p.buildDependencies());
         Map<String, Package> next = new LinkedHashMap<>(packages);
         next.put(p.name(), p);
-        return new PackageSet(ordered(next), systemVersion);
+        return new PackageSet(ordered(next), systemVersion, services);
     }
 
     /** Adds a system package of this version and size, with runtime dependencies. */
@@ -234,7 +240,7 @@ public final class PackageSet {
         }
         Map<String, Package> next = new LinkedHashMap<>(packages);
         next.remove(name);
-        return new PackageSet(ordered(next), systemVersion);
+        return new PackageSet(ordered(next), systemVersion, services.stream().filter(s -> !s.equals(name)).toList());
     }
 
     /** Replaces a package by what {@code change} makes of it (same name). */
@@ -248,7 +254,7 @@ public final class PackageSet {
         Map<String, Package> next = new LinkedHashMap<>(packages);
         next.put(name, changed);
         requireAcyclic(next);
-        return new PackageSet(ordered(next), systemVersion);
+        return new PackageSet(ordered(next), systemVersion, services);
     }
 
     /**
@@ -342,12 +348,77 @@ public final class PackageSet {
     @Override
     public boolean equals(Object other) {
         return other instanceof PackageSet set && set.packages.equals(packages)
-                && set.systemVersion.equals(systemVersion);
+                && set.systemVersion.equals(systemVersion) && set.services.equals(services);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(packages, systemVersion);
+        return Objects.hash(packages, systemVersion, services);
+    }
+
+    /** The system packages that get a unit file ({@code unit-NAME.service}, in {@code system-units}). */
+    public List<String> services() {
+        return services;
+    }
+
+    /** The same set where these system packages (and only these) get a unit file. */
+    public PackageSet withServices(List<String> names) {
+        for (String name : names) {
+            if (!get(name).systemPackage()) {
+                throw new IllegalArgumentException("only a system package can have a unit file, not " + name);
+            }
+        }
+        return new PackageSet(packages, systemVersion, names);
+    }
+
+    /**
+     * A package set shaped like a NixOS system's closure, for tests at scale: a glibc-like
+     * root {@code glibc} under every package, then {@code count - 1} packages {@code pkgN} in
+     * ten layers, each depending at run time on one to four packages of lower layers (and
+     * glibc), two of three built from a fixed-output source; the last {@code systemPackages}
+     * are the system's packages (the {@code system-path} buildEnv), the first
+     * {@code services} of those get a unit file (aggregators under {@code system-units}).
+     * Sizes are small (1 to 8 KiB) so that thousands build quickly; the same seed gives the
+     * same set. Bump {@code glibc} for a mass rebuild, or some of {@link #leaves()}.
+     */
+    public static PackageSet nixosShaped(int count, int systemPackages, int services, long seed) {
+        if (count < 2 || systemPackages < 1 || systemPackages >= count || services > systemPackages) {
+            throw new IllegalArgumentException("need 2 or more packages, fewer system packages than packages, "
+                    + "and no more services than system packages: " + count + ", " + systemPackages + ", " + services);
+        }
+        java.util.Random random = new java.util.Random(seed);
+        Map<String, Package> all = new LinkedHashMap<>();
+        all.put("glibc", Package.of("glibc", "2.39", 8 * KiB).withSource(KiB).library());
+        List<String> names = new ArrayList<>();
+        int layerSize = Math.max(1, (count - 1) / 10);
+        for (int i = 1; i < count; i++) {
+            String name = "pkg" + i;
+            int layerStart = 1 + ((i - 1) / layerSize) * layerSize;
+            List<String> dependencies = new ArrayList<>(List.of("glibc"));
+            int below = Math.min(layerStart - 1, names.size());
+            for (int d = 1 + random.nextInt(4); d > 0 && below > 0; d--) {
+                String dependency = names.get(random.nextInt(below));
+                if (!dependencies.contains(dependency)) {
+                    dependencies.add(dependency);
+                }
+            }
+            Package p = new Package(name, "1." + random.nextInt(20), (1 + random.nextInt(8)) * KiB, dependencies,
+                    List.of(), 0, i % 3 == 0 ? 0 : KiB, false, i >= count - systemPackages);
+            all.put(name, p);
+            names.add(name);
+        }
+        List<String> system = names.subList(names.size() - systemPackages, names.size());
+        return new PackageSet(ordered(all), "26.05", system.subList(0, services));
+    }
+
+    /** Packages no other package depends on, in the set's order. */
+    public List<String> leaves() {
+        Set<String> used = new java.util.HashSet<>();
+        packages.values().forEach(p -> {
+            used.addAll(p.dependencies());
+            used.addAll(p.buildDependencies());
+        });
+        return packages.keySet().stream().filter(n -> !used.contains(n)).toList();
     }
 
     @Override

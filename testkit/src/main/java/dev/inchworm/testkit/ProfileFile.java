@@ -23,16 +23,17 @@ public final class ProfileFile {
 
     private final Map<String, Object> profile = new LinkedHashMap<>();
     private final Map<String, Object> options = new LinkedHashMap<>();
+    private final Map<String, Object> nix = new LinkedHashMap<>();
 
     ProfileFile(SandboxHost host, Scenario scenario) {
         profile.put("host", host.name());
         profile.put("system", Map.of("repository", scenario.repository().toString(),
                 "expression", Scenario.EXPRESSION, "attribute", Scenario.ATTRIBUTE, "args", Map.of()));
-        Map<String, Object> nix = new LinkedHashMap<>();
         nix.put("profile", SandboxHost.SYSTEM_PROFILE);
         nix.put("options", options);
         nix.put("environment", host.nixEnvironment());
         nix.put("prefix", host.prefix());
+        nix.put("systemdRun", "off"); // the recording switch-to-configuration runs as a direct child
         profile.put("nix", nix);
         profile.put("switch", "switch");
         profile.put("stateDir", host.stateDir().resolve("inchworm").toString());
@@ -48,6 +49,12 @@ public final class ProfileFile {
         rollback("generation");
         reclaimers("gc");
         provisioners();
+    }
+
+    /** A key of the {@code nix:} block ({@code systemdRun}, {@code installBootloader}, ...). */
+    public ProfileFile nixSetting(String key, Object value) {
+        nix.put(Objects.requireNonNull(key, "key"), value);
+        return this;
     }
 
     /** The strategies, by id without settings, in the order they are asked. */

@@ -296,7 +296,13 @@ public final class Scenario {
                 .append("  kernel = ").append(set.kernel().map(k -> NixText.string(k.name())).orElse("null")).append(";\n")
                 .append("  systemPackages = [");
         set.packages().stream().filter(Package::systemPackage).forEach(p -> nix.append(' ').append(NixText.string(p.name())));
-        return nix.append(" ];\n}\n").toString();
+        nix.append(" ];\n");
+        if (!set.services().isEmpty()) {
+            nix.append("  services = [");
+            set.services().forEach(name -> nix.append(' ').append(NixText.string(name)));
+            nix.append(" ];\n");
+        }
+        return nix.append("}\n").toString();
     }
 
     private Outcome git(String... args) {

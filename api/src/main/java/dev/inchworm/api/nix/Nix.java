@@ -56,6 +56,16 @@ public interface Nix {
     List<PathInfo> pathInfo(Collection<StorePath> paths);
 
     /**
+     * NAR size, references and deriver of every path in the closure of a valid path. The
+     * default asks {@link #pathInfo} about {@link #closure}; a backend may read it in bulk.
+     *
+     * @since 0.2
+     */
+    default List<PathInfo> closureInfo(StorePath path) {
+        return pathInfo(closure(path, false));
+    }
+
+    /**
      * What the binary caches the host's Nix options configure ({@code substituters},
      * {@code extra-substituters}) say about paths and their closures: NAR sizes and references
      * from their narinfo files. Paths no cache holds are left out; without a configured cache
@@ -88,6 +98,35 @@ public interface Nix {
             }
         }
         return texts;
+    }
+
+    /**
+     * Reads many {@code .drv} files one after the other, handing each to {@code each} (path,
+     * ISO-8859-1 text) as it is read, so that they need not all be in memory at once. Paths
+     * that are not in the store are left out. The default reads them through
+     * {@link #readDerivations}.
+     *
+     * @since 0.2
+     */
+    default void forEachDerivation(Collection<StorePath> drvs,
+                                   java.util.function.BiConsumer<StorePath, String> each) {
+        readDerivations(drvs).forEach(each);
+    }
+
+    /**
+     * Puts derivations into the store in the order given (a later one may use an earlier
+     * one) and returns their paths in that order. The default adds them one by one; a backend
+     * should add them with one command.
+     *
+     * @param derivations name (without {@code .drv}) and ATerm of each
+     * @since 0.2
+     */
+    default List<StorePath> addDerivations(List<java.util.Map.Entry<String, String>> derivations) {
+        List<StorePath> added = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<String, String> drv : derivations) {
+            added.add(addDerivation(drv.getKey(), drv.getValue()));
+        }
+        return added;
     }
 
     /**

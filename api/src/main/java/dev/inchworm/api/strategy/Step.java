@@ -1,6 +1,7 @@
 package dev.inchworm.api.strategy;
 
 import dev.inchworm.api.Api;
+import dev.inchworm.api.estimate.FootprintEstimate;
 import dev.inchworm.api.nix.Revision;
 import dev.inchworm.api.nix.StorePath;
 import java.util.List;
@@ -19,10 +20,12 @@ import java.util.Optional;
  * @param units          the units (packages) this step changes, by name; may be empty
  * @param revision       the revision of the system source the step corresponds to, when it is
  *                       one (commit walking); empty for masked intermediate systems
+ * @param estimateTerms  the terms of the estimate when the shared estimator made it
+ *                       (docs/estimates.md), else empty; shown in plans and reports
  */
 @Api(status = Api.Status.STABLE, since = "0.1")
 public record Step(String description, StorePath drv, StorePath toplevel, long estimatedBytes,
-                   List<String> units, Optional<Revision> revision) {
+                   List<String> units, Optional<Revision> revision, List<FootprintEstimate.Term> estimateTerms) {
 
     public Step {
         Objects.requireNonNull(description, "description");
@@ -33,5 +36,12 @@ public record Step(String description, StorePath drv, StorePath toplevel, long e
         }
         units = List.copyOf(units);
         Objects.requireNonNull(revision, "revision");
+        estimateTerms = estimateTerms == null ? List.of() : List.copyOf(estimateTerms);
+    }
+
+    /** A step whose estimate has no terms (the strategy's own figure). */
+    public Step(String description, StorePath drv, StorePath toplevel, long estimatedBytes,
+                List<String> units, Optional<Revision> revision) {
+        this(description, drv, toplevel, estimatedBytes, units, revision, List.of());
     }
 }

@@ -2,6 +2,8 @@ package dev.inchworm.api.strategy;
 
 import dev.inchworm.api.Api;
 import dev.inchworm.api.Context;
+import dev.inchworm.api.estimate.Estimator;
+import dev.inchworm.api.estimate.StoreEstimator;
 import dev.inchworm.api.nix.Evaluation;
 import dev.inchworm.api.storage.StorageReport;
 import java.util.List;
@@ -30,4 +32,15 @@ public interface StrategyContext<S extends Record> extends Context<S> {
 
     /** True when a later strategy exists in the profile's chain to pass to. */
     boolean hasFallback();
+
+    /**
+     * The estimator every strategy shares: the engine's, which keeps what finished steps
+     * measured on this host for later runs. The default is a fresh one over this context's
+     * host and plugin state (for tests and tools that build a context of their own).
+     *
+     * @since 0.3
+     */
+    default Estimator estimator() {
+        return new StoreEstimator(host().nix(), current().toplevel(), state());
+    }
 }

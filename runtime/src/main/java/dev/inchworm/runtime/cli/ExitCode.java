@@ -17,8 +17,12 @@ public enum ExitCode {
     NOT_RESTORED(4, "upgrade failed, host could not be restored"),
     /** Another run holds the host's lock. */
     LOCKED(5, "another run holds the lock"),
+    /*
+     * 6 is kept for "rebooting to continue" (the run asked for a reboot between steps; the NixOS
+     * module counts it as success), so a plugin's exit, which must never look like success, is 7.
+     */
     /** A plugin (or a thread it started) called System.exit: the command did not finish. */
-    PLUGIN_EXIT(6, "a plugin ended the process; the next run takes over");
+    PLUGIN_EXIT(7, "a plugin ended the process; the next run takes over");
 
     private final int code;
     private final String meaning;

@@ -84,6 +84,10 @@ final class ReportText {
             out.println("  step " + s.number() + " (" + s.strategy() + "): " + s.description());
             out.println("    builds " + s.toBuild().size() + ", fetches " + s.toFetch().size() + ", needs about "
                     + ByteSize.format(s.estimatedBytes()) + (s.fits() ? "" : " (does not fit in what is free now)"));
+            if (!s.estimateTerms().isEmpty()) {
+                out.println("    estimate: " + s.estimateTerms().stream().map(t -> t.name() + " (" + t.basis() + ", "
+                        + t.paths() + ") " + ByteSize.format(t.bytes())).collect(java.util.stream.Collectors.joining(" + ")));
+            }
             s.toBuild().stream().limit(8).forEach(d -> out.println("      " + d.name()));
             if (s.toBuild().size() > 8) {
                 out.println("      ... and " + (s.toBuild().size() - 8) + " more");

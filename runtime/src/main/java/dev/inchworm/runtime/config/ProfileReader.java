@@ -43,6 +43,8 @@ import java.util.stream.Collectors;
  */
 public final class ProfileReader {
 
+    /** What a classic host evaluates by default: {@code <nixpkgs/nixos>}. */
+    static final String CLASSIC_EXPRESSION = "nixos/default.nix";
     /** Default system profile. */
     public static final Path DEFAULT_NIX_PROFILE = Path.of("/nix/var/nix/profiles/system");
     /** Default state folder. */
@@ -251,11 +253,12 @@ public final class ProfileReader {
     }
 
     record RawSystem(String repository, String expression, String attribute, Map<String, Object> args,
-                     Boolean flake, String overrideInput, String remote, String branch, Integer fetchDepth) {
+                     Boolean flake, String overrideInput, String remote, String branch, Integer fetchDepth,
+                     String nixosConfig) {
     }
 
     record RawNix(String profile, Map<String, String> options, Map<String, String> environment,
-                  List<String> prefix) {
+                  List<String> prefix, String systemdRun, Boolean installBootloader, String specialisation) {
     }
 
     record RawEngine(JsonNode reserve, String onInterrupted) {
@@ -312,6 +315,14 @@ public final class ProfileReader {
                     "the attribute path of the toplevel, e.g. system");
             boolean flake = Boolean.TRUE.equals(raw.flake());
             String expression = raw.expression();
+            if (raw.nixosConfig() != null) {
+                if (flake || raw.nixosConfig().isBlank()) {
+                    throw new ProfileException(locations.at("/system/nixosConfig"), "system.nixosConfig",
+                            flake ? "a classic host's configuration.nix, not used with flake: true"
+                                    : "must name the host's configuration.nix");
+                }
+                expression = expression == null ? CLASSIC_EXPRESSION : expression; // <nixpkgs/nixos>
+            }
             if (!flake) {
                 expression = required(expression, "system.expression", "/system",
                         "the file nix-instantiate evaluates, e.g. nixos/default.nix (or set flake: true)");
@@ -322,7 +333,9 @@ public final class ProfileReader {
                         "only used with flake: true");
             }
             return new SystemConfig(repository, expression == null ? "" : expression, attribute, args, flake,
-                    Optional.ofNullable(raw.overrideInput()), remote(raw), branch(raw), fetchDepth(raw));
+                    Optional.ofNullable(raw.overrideInput()), remote(raw), branch(raw), fetchDepth(raw),
+                    Optional.ofNullable(raw.nixosConfig()).map(c -> path(c, "system.nixosConfig", "/system/nixosConfig")
+                            .toString()));
         }
 
         private Optional<String> remote(RawSystem raw) {
@@ -361,7 +374,8 @@ public final class ProfileReader {
 
         private NixConfig nix(RawNix raw) {
             if (raw == null) {
-                return new NixConfig(DEFAULT_NIX_PROFILE, Map.of(), Map.of(), List.of());
+                return new NixConfig(DEFAULT_NIX_PROFILE, Map.of(), Map.of(), List.of(), Timeouts.DEFAULTS,
+                        NixConfig.SYSTEMD_RUN_AUTO, false, Optional.empty());
             }
             Path profile = raw.profile() == null ? DEFAULT_NIX_PROFILE : path(raw.profile(), "nix.profile", "/nix/profile");
             List<String> prefix = raw.prefix() == null ? List.of() : raw.prefix();
@@ -371,8 +385,19 @@ public final class ProfileReader {
                             "value is missing; the prefix is a list of strings");
                 }
             }
+            String systemdRun = raw.systemdRun() == null ? NixConfig.SYSTEMD_RUN_AUTO : raw.systemdRun();
+            if (!systemdRun.equals(NixConfig.SYSTEMD_RUN_AUTO) && !systemdRun.equals(NixConfig.SYSTEMD_RUN_OFF)
+                    && !systemdRun.startsWith("/")) {
+                throw new ProfileException(locations.at("/nix/systemdRun"), "nix.systemdRun", "'" + systemdRun
+                        + "' is neither auto, off nor the absolute path of a systemd-run");
+            }
+            if (raw.specialisation() != null && !raw.specialisation().matches("[A-Za-z0-9_.+-]+")) {
+                throw new ProfileException(locations.at("/nix/specialisation"), "nix.specialisation",
+                        "not a specialisation name: '" + raw.specialisation() + "'");
+            }
             return new NixConfig(profile, noNulls(raw.options(), "nix.options", "/nix/options"),
-                    noNulls(raw.environment(), "nix.environment", "/nix/environment"), prefix);
+                    noNulls(raw.environment(), "nix.environment", "/nix/environment"), prefix, Timeouts.DEFAULTS, systemdRun,
+                    Boolean.TRUE.equals(raw.installBootloader()), Optional.ofNullable(raw.specialisation()));
         }
 
         private SwitchAction switchAction(String raw) {

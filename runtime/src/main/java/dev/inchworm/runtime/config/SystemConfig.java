@@ -19,10 +19,12 @@ import java.util.Optional;
  * @param remote      a git remote the repository is fetched from before each run (shallow)
  * @param branch      the remote's branch whose tip is the default target (with {@code remote})
  * @param fetchDepth  how many commits of the branch the first fetch brings; deepened on demand
+ * @param nixosConfig a classic host's {@code configuration.nix}: evaluated as {@code <nixos-config>}
+ *                    with {@code <nixpkgs>} the revision's checkout
  */
 public record SystemConfig(Path repository, String expression, String attribute, Map<String, Object> args,
                            boolean flake, Optional<String> overrideInput, Optional<String> remote, String branch,
-                           int fetchDepth) {
+                           int fetchDepth, Optional<String> nixosConfig) {
 
     /** The default branch fetched from a remote. */
     public static final String DEFAULT_BRANCH = "main";
@@ -36,6 +38,7 @@ public record SystemConfig(Path repository, String expression, String attribute,
         Objects.requireNonNull(overrideInput, "overrideInput");
         Objects.requireNonNull(remote, "remote");
         Objects.requireNonNull(branch, "branch");
+        Objects.requireNonNull(nixosConfig, "nixosConfig");
         if (fetchDepth < 1) {
             throw new IllegalArgumentException("fetchDepth must be at least 1, not " + fetchDepth);
         }
@@ -45,6 +48,6 @@ public record SystemConfig(Path repository, String expression, String attribute,
     public SystemConfig(Path repository, String expression, String attribute, Map<String, Object> args,
                         boolean flake, Optional<String> overrideInput) {
         this(repository, expression, attribute, args, flake, overrideInput, Optional.empty(), DEFAULT_BRANCH,
-                DEFAULT_FETCH_DEPTH);
+                DEFAULT_FETCH_DEPTH, Optional.empty());
     }
 }

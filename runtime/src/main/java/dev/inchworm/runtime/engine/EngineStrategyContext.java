@@ -1,5 +1,6 @@
 package dev.inchworm.runtime.engine;
 
+import dev.inchworm.api.estimate.Estimator;
 import dev.inchworm.api.host.Host;
 import dev.inchworm.api.host.PluginState;
 import dev.inchworm.api.nix.Evaluation;
@@ -13,7 +14,8 @@ import java.util.Objects;
 /** What a strategy is told when the engine asks it for a step: built fresh for each call. */
 record EngineStrategyContext<S extends Record>(S settings, Host host, PluginState state, SystemState current,
                                                Evaluation target, List<StepResult> history, StorageReport storage,
-                                               long reserveBytes, boolean hasFallback)
+                                               long reserveBytes, boolean hasFallback,
+                                               Estimator estimator)
         implements StrategyContext<S> {
 
     EngineStrategyContext {
@@ -24,5 +26,6 @@ record EngineStrategyContext<S extends Record>(S settings, Host host, PluginStat
         Objects.requireNonNull(target, "target");
         history = List.copyOf(history);
         Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(estimator, "estimator");
     }
 }

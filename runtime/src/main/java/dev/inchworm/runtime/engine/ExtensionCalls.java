@@ -1,8 +1,11 @@
 package dev.inchworm.runtime.engine;
 
+import dev.inchworm.api.estimate.Estimator;
+import dev.inchworm.api.estimate.StoreEstimator;
 import dev.inchworm.api.host.PluginState;
 import dev.inchworm.api.nix.Evaluation;
 import dev.inchworm.api.nix.NixFailure;
+import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.provision.Provisioner;
 import dev.inchworm.api.reclaim.Reclaimed;
 import dev.inchworm.api.reclaim.Reclaimer;
@@ -18,7 +21,9 @@ import dev.inchworm.api.strategy.SystemState;
 import dev.inchworm.api.strategy.UnitChange;
 import dev.inchworm.api.strategy.UpgradeStrategy;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +38,47 @@ public final class ExtensionCalls {
     private final BiFunction<String, String, PluginState> states;
     private final PluginState probeState = new MemoryPluginState();
     private final PluginCalls guard;
+    /** What the estimator learned on this host (lasting for runs, in memory for the rest). */
+    private final PluginState learned;
+    /** One estimator per current system, all over the same learned notes. */
+    private final Map<StorePath, StoreEstimator> estimators = new ConcurrentHashMap<>();
 
     public ExtensionCalls(EngineSetup setup, BiFunction<String, String, PluginState> states) {
+        this(setup, states, new MemoryPluginState());
+    }
+
+    /**
+     * @param learned where the shared estimator keeps what finished steps measured
+     */
+    public ExtensionCalls(EngineSetup setup, BiFunction<String, String, PluginState> states, PluginState learned) {
         this.setup = setup;
         this.states = states;
         this.guard = new PluginCalls(setup.stateDir(), setup.timeouts().pluginCall());
+        this.learned = learned;
+    }
+
+    /** The estimator strategies share, for the host on {@code current}. */
+    public Estimator estimator(StorePath current) {
+        return estimators.computeIfAbsent(current, c -> new StoreEstimator(setup.nix(), c, learned));
+    }
+
+    /**
+     * Before building {@code drv}: makes sure an estimator knows what it will build (a strategy
+     * that sized the step its own way did not ask), so that it can learn from the build.
+     */
+    public void expect(StorePath current, StorePath drv) {
+        if (estimators.values().stream().noneMatch(e -> e.knows(drv))) {
+            try {
+                estimator(current).estimate(drv);
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger("inchworm.engine").warn("cannot size {} for learning", drv, e);
+            }
+        }
+    }
+
+    /** After a step that realised {@code drv} was built: the estimators learn its sizes. */
+    public void learn(StorePath drv, long peakGrowthBytes) {
+        estimators.values().forEach(e -> e.learn(drv, peakGrowthBytes));
     }
 
     /** A fresh measurement from the profile's probe. */
@@ -147,7 +188,7 @@ public final class ExtensionCalls {
                                                                         List<StepResult> history) {
         return new EngineStrategyContext<>(strategy.settings(), hostFor(strategy.id()),
                 states.apply("strategy", strategy.id()), current, target, history, measure(),
-                setup.config().reserveBytes(), hasFallback(index));
+                setup.config().reserveBytes(), hasFallback(index), estimator(current.toplevel()));
     }
 
     private <S extends Record> BasicContext<S> provisionerContext(Bound<?, S> provisioner) {

@@ -1,6 +1,6 @@
 package dev.inchworm.runtime.engine;
 
-import dev.inchworm.api.host.PluginState;
+import dev.inchworm.runtime.journal.RecordNotes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +9,7 @@ import java.util.Optional;
  * Notes kept in memory only: for commands that are not a run (probe, plan), where nothing
  * needs to survive a crash. Runs use the journal-backed state instead.
  */
-public final class MemoryPluginState implements PluginState {
+public final class MemoryPluginState extends RecordNotes {
 
     private final Map<String, String> notes = new LinkedHashMap<>();
 

@@ -1,6 +1,7 @@
 package dev.inchworm.runtime.engine;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.inchworm.api.estimate.FootprintEstimate;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.runtime.journal.StrategyPass;
 import java.util.List;
@@ -56,10 +57,13 @@ public record Plan(RunReport.Side from, RunReport.Side to, boolean alreadyCurren
      *                       also get what garbage collection frees; that is not counted)
      * @param toBuild        the derivations Nix would build for it now
      * @param toFetch        the paths Nix would fetch for it now
+     * @param estimateTerms  the terms of the estimate (docs/estimates.md), empty when the strategy gave none
      */
     public record PlannedStep(int number, String strategy, String description, StorePath toplevel,
-                              long estimatedBytes, boolean fits, List<StorePath> toBuild, List<StorePath> toFetch) {
+                              long estimatedBytes, boolean fits, List<StorePath> toBuild, List<StorePath> toFetch,
+                              List<FootprintEstimate.Term> estimateTerms) {
         public PlannedStep {
+            estimateTerms = List.copyOf(estimateTerms);
             toBuild = List.copyOf(toBuild);
             toFetch = List.copyOf(toFetch);
         }

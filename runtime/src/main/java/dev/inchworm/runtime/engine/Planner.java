@@ -14,6 +14,7 @@ import dev.inchworm.api.strategy.UpgradeStrategy;
 import dev.inchworm.api.host.PluginState;
 import dev.inchworm.runtime.journal.InstalledRevisions;
 import dev.inchworm.runtime.journal.Journal;
+import dev.inchworm.runtime.journal.LearnedNotes;
 import dev.inchworm.runtime.journal.RunRecord;
 import dev.inchworm.runtime.journal.StrategyPass;
 import java.time.Duration;
@@ -44,7 +45,8 @@ final class Planner {
         this.setup = setup;
         this.progress = progress;
         this.calls = new ExtensionCalls(setup,
-                (point, id) -> notes.computeIfAbsent(point + ":" + id, k -> new MemoryPluginState()));
+                (point, id) -> notes.computeIfAbsent(point + ":" + id, k -> new MemoryPluginState()),
+                LearnedNotes.open(setup.stateDir(), false));
         this.chain = new StrategyChain(setup.extensions(), calls);
     }
 
@@ -108,7 +110,8 @@ final class Planner {
             }
             DryRun dryRun = setup.nix().dryRun(step.drv());
             steps.add(new Plan.PlannedStep(steps.size() + 1, strategy.get().id(), step.description(), step.toplevel(),
-                    step.estimatedBytes(), step.estimatedBytes() + reserve <= free, dryRun.toBuild(), dryRun.toFetch()));
+                    step.estimatedBytes(), step.estimatedBytes() + reserve <= free, dryRun.toBuild(), dryRun.toFetch(),
+                    step.estimateTerms()));
             Generation next = new Generation(state.generation().number() + 1, setup.clock().instant(), true,
                     step.toplevel());
             history.add(new StepResult(step, StepResult.Outcome.DONE, 0, free, Duration.ZERO, next.number()));

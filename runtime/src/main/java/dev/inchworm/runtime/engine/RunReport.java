@@ -1,6 +1,7 @@
 package dev.inchworm.runtime.engine;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.inchworm.api.estimate.FootprintEstimate;
 import dev.inchworm.api.nix.Revision;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.strategy.StepResult;
@@ -86,18 +87,20 @@ public record RunReport(String runId, String host, RunResult result, Side from, 
      * @param generation      the generation it installed, or null
      * @param reclaimed       what reclaimers freed for it
      * @param failure         why it failed, or null
+     * @param estimateTerms   the terms of its estimate (docs/estimates.md), empty when the strategy gave none
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record StepReport(int number, String strategy, String description, StorePath toplevel, String outcome,
                              long estimatedBytes, long peakStoreBytes, long freeBytesBefore, long durationMs,
-                             Integer generation, List<ReclaimNote> reclaimed, String failure) {
+                             Integer generation, List<ReclaimNote> reclaimed, String failure,
+                             List<FootprintEstimate.Term> estimateTerms) {
 
         static StepReport of(StepRecord step) {
             String outcome = step.outcome() == null ? "in-progress" : word(step.outcome());
             return new StepReport(step.number(), step.strategy(), step.description(), step.toplevel(), outcome,
                     step.estimatedBytes(), step.peakStoreBytes(), step.freeBytesBefore(), step.durationMs(),
                     step.generation() == 0 ? null : step.generation(), step.reclaimed(),
-                    step.failure() == null ? null : step.failure().toString());
+                    step.failure() == null ? null : step.failure().toString(), step.estimateTerms());
         }
 
         private static String word(StepResult.Outcome outcome) {

@@ -35,6 +35,12 @@ import java.util.function.Consumer;
  * are serialised, so a listener need not be thread-safe). Lines longer than 64 KiB reach the
  * listener in pieces, so output without newlines cannot exhaust memory either. When the log
  * cannot be written (a full disk) the rest is dropped, and the result names no log file.
+ * A log holds at most {@link #LOG_BYTES} (the rest is dropped), the logs of one runner at
+ * most {@link #LOGS_BYTES} together, and the log of a command that succeeded is deleted at
+ * once: logs are kept only to explain failures. A new runner first deletes the oldest logs
+ * of earlier runs beyond half that total. A command with a
+ * {@link Command#stdoutReader()} has its standard output read by it instead: nothing kept,
+ * nothing logged.
  *
  * <p>Standard input is {@code /dev/null}: nothing Inchworm runs may wait for a person. A prefix
  * that enters a mount namespace ({@code nsenter -m}) starts the program in {@code /}, whatever
@@ -49,6 +55,10 @@ public final class ProcessRunner implements CommandRunner {
 
     /** Default in-memory bound of standard output: 1 MiB. */
     public static final int DEFAULT_STDOUT_BOUND = 1 << 20;
+    /** Bytes of one command's output log at most. */
+    public static final long LOG_BYTES = 2L << 20;
+    /** Bytes of the output logs one runner keeps at most, together. */
+    public static final long LOGS_BYTES = 6L << 20;
     /** Default number of standard-error lines kept for error messages. */
     public static final int DEFAULT_TAIL_LINES = 40;
 
@@ -61,6 +71,7 @@ public final class ProcessRunner implements CommandRunner {
     private final Path logDir;
     private final int stdoutBound;
     private final int tailLines;
+    private final LogBudget logBudget;
 
     /**
      * @param prefix          prepended to commands run on the host (may be empty)
@@ -80,6 +91,38 @@ public final class ProcessRunner implements CommandRunner {
         }
         this.stdoutBound = stdoutBound;
         this.tailLines = tailLines;
+        this.logBudget = new LogBudget(LOGS_BYTES - pruneLogs(logDir, LOGS_BYTES / 2));
+    }
+
+    /**
+     * Deletes the oldest logs of earlier runs until those left take at most {@code keep}
+     * bytes; returns the bytes left. A log that cannot be deleted still counts.
+     */
+    static long pruneLogs(Path logDir, long keep) {
+        if (!Files.isDirectory(logDir)) {
+            return 0;
+        }
+        List<Path> logs;
+        try (var files = Files.list(logDir)) {
+            logs = new ArrayList<>(files.filter(p -> p.getFileName().toString().endsWith(".log")).toList());
+        } catch (IOException e) {
+            return 0;
+        }
+        logs.sort(java.util.Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed());
+        long kept = 0;
+        for (Path log : logs) {
+            long size = log.toFile().length();
+            if (kept + size <= keep) {
+                kept += size;
+                continue;
+            }
+            try {
+                Files.deleteIfExists(log);
+            } catch (IOException e) {
+                kept += size;
+            }
+        }
+        return Math.min(kept, LOGS_BYTES);
     }
 
     /**
@@ -126,9 +169,11 @@ public final class ProcessRunner implements CommandRunner {
         }
 
         Consumer<String> listener = serialised(command.lineListener());
-        StdoutSink stdout = new StdoutSink(stdoutBound, logDir, argv.get(0), listener);
+        StdoutSink stdout = new StdoutSink(stdoutBound, logDir, argv.get(0), listener, logBudget);
         StderrSink stderr = new StderrSink(tailLines, listener);
-        Thread outReader = reader(process.getInputStream(), stdout, "stdout " + argv.get(0));
+        StreamedStdout streamed = command.stdoutReader().map(StreamedStdout::new).orElse(null);
+        Thread outReader = streamed != null ? streamed.start(process.getInputStream(), "stdout " + argv.get(0))
+                : reader(process.getInputStream(), stdout, "stdout " + argv.get(0));
         Thread errReader = reader(process.getErrorStream(), stderr, "stderr " + argv.get(0));
 
         Tree tree = new Tree(process);
@@ -148,6 +193,12 @@ public final class ProcessRunner implements CommandRunner {
         }
         int exitCode = waitUninterruptibly(process);
         stdout.close();
+        if (exitCode == 0 && !timedOut) {
+            stdout.deleteLog();
+        }
+        if (streamed != null) {
+            streamed.rethrow(argv);
+        }
         return new CommandResult(argv, exitCode, stdout.text(), stderr.tail(), stdout.truncated(),
                 timedOut, Duration.between(start, Instant.now()), stdout.logFile());
     }
@@ -274,116 +325,5 @@ public final class ProcessRunner implements CommandRunner {
         thread.setDaemon(true);
         thread.start();
         return thread;
-    }
-
-    /** Where a reader puts the bytes of one stream. */
-    interface Sink {
-        void write(byte[] bytes, int length);
-
-        void end();
-    }
-
-    /** Standard error: lines to the listener, the last few kept. */
-    static final class StderrSink implements Sink {
-        private final LineSplitter lines;
-        private final java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
-
-        StderrSink(int tailLines, Consumer<String> listener) {
-            this.lines = new LineSplitter(line -> {
-                listener.accept(line);
-                synchronized (tail) {
-                    if (tail.size() == tailLines) {
-                        tail.removeFirst();
-                    }
-                    tail.addLast(line);
-                }
-            });
-        }
-
-        @Override
-        public void write(byte[] bytes, int length) {
-            lines.write(bytes, length);
-        }
-
-        @Override
-        public void end() {
-            lines.end();
-        }
-
-        List<String> tail() {
-            synchronized (tail) {
-                return List.copyOf(tail);
-            }
-        }
-    }
-
-    /** Standard output: lines to the listener, bytes kept up to the bound, the rest in a log file. */
-    static final class StdoutSink implements Sink {
-        private final LineSplitter lines;
-        private final OutputLog log;
-        private final int bound;
-        private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
-        private volatile boolean truncated;
-        private volatile boolean logFailed;
-
-        StdoutSink(int bound, Path logDir, String program, Consumer<String> listener) {
-            this.bound = bound;
-            this.lines = new LineSplitter(listener);
-            this.log = new OutputLog(logDir, program);
-        }
-
-        @Override
-        public synchronized void write(byte[] bytes, int length) {
-            lines.write(bytes, length);
-            if (!truncated && kept.size() + length <= bound) {
-                kept.write(bytes, 0, length);
-                return;
-            }
-            if (!truncated) {
-                truncated = true;
-                int room = bound - kept.size();
-                logged(kept.toByteArray(), kept.size());
-                kept.write(bytes, 0, room);
-            }
-            logged(bytes, length);
-        }
-
-        // A log that cannot be written (disk full) must not stop the draining of the pipe,
-        // or the process would block: the rest is dropped and no log file is reported.
-        private void logged(byte[] bytes, int length) {
-            if (logFailed) {
-                return;
-            }
-            try {
-                log.write(bytes, length);
-            } catch (UncheckedIOException e) {
-                logFailed = true;
-            }
-        }
-
-        @Override
-        public void end() {
-            lines.end();
-        }
-
-        synchronized void close() {
-            try {
-                log.close();
-            } catch (UncheckedIOException e) {
-                logFailed = true;
-            }
-        }
-
-        synchronized String text() {
-            return kept.toString(java.nio.charset.StandardCharsets.UTF_8);
-        }
-
-        boolean truncated() {
-            return truncated;
-        }
-
-        Optional<Path> logFile() {
-            return logFailed ? Optional.empty() : log.file();
-        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.inchworm.runtime.journal;
 
-import dev.inchworm.api.host.PluginState;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -10,7 +9,7 @@ import java.util.Optional;
  * An extension's notes kept in the current run's journal: each {@code put} and {@code remove}
  * is written (and fsynced) before it returns, so a note written before acting survives a crash.
  */
-public final class JournalPluginState implements PluginState {
+public final class JournalPluginState extends RecordNotes {
 
     private final Journal journal;
     private final String owner;

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.inchworm.api.nix.Revision;
 import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.runtime.config.ByteSizeJson;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.function.Function;
@@ -39,6 +40,7 @@ public final class StateJson {
         asString(module, Instant.class, Instant::parse);
         return new ObjectMapper()
                 .registerModule(module)
+                .registerModule(ByteSizeJson.module())
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);

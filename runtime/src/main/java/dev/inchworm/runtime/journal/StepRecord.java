@@ -1,5 +1,6 @@
 package dev.inchworm.runtime.journal;
 
+import dev.inchworm.api.estimate.FootprintEstimate;
 import dev.inchworm.api.nix.Revision;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.strategy.Step;
@@ -30,11 +31,13 @@ import java.util.Optional;
  * @param durationMs      wall time of the step
  * @param failure         why it failed, or null
  * @param reclaimed       what reclaimers freed for it
+ * @param estimateTerms   the terms of its estimate, when the shared estimator made it
  */
 public record StepRecord(int number, String strategy, String description, StorePath drv, StorePath toplevel,
                          long estimatedBytes, List<String> units, Revision revision, StepPhase phase,
                          StepResult.Outcome outcome, int generation, long peakStoreBytes, long freeBytesBefore,
-                         long durationMs, StepFailure failure, List<ReclaimNote> reclaimed) {
+                         long durationMs, StepFailure failure, List<ReclaimNote> reclaimed,
+                         List<FootprintEstimate.Term> estimateTerms) {
 
     public StepRecord {
         if (number < 1) {
@@ -47,18 +50,19 @@ public record StepRecord(int number, String strategy, String description, StoreP
         units = units == null ? List.of() : List.copyOf(units);
         Objects.requireNonNull(phase, "phase");
         reclaimed = reclaimed == null ? List.of() : List.copyOf(reclaimed);
+        estimateTerms = estimateTerms == null ? List.of() : List.copyOf(estimateTerms);
     }
 
     /** A step just proposed. */
     public static StepRecord planned(int number, String strategy, Step step) {
         return new StepRecord(number, strategy, step.description(), step.drv(), step.toplevel(),
                 step.estimatedBytes(), step.units(), step.revision().orElse(null), StepPhase.PLANNED,
-                null, 0, 0, 0, 0, null, List.of());
+                null, 0, 0, 0, 0, null, List.of(), step.estimateTerms());
     }
 
     /** The step as the strategy proposed it. */
     public Step step() {
-        return new Step(description, drv, toplevel, estimatedBytes, units, Optional.ofNullable(revision));
+        return new Step(description, drv, toplevel, estimatedBytes, units, Optional.ofNullable(revision), estimateTerms);
     }
 
     /** The step as strategies and rollbacks see it; a step not over yet shows as failed. */
@@ -79,35 +83,35 @@ public record StepRecord(int number, String strategy, String description, StoreP
 
     public StepRecord withPhase(StepPhase newPhase) {
         return new StepRecord(number, strategy, description, drv, toplevel, estimatedBytes, units, revision, newPhase,
-                outcome, generation, peakStoreBytes, freeBytesBefore, durationMs, failure, reclaimed);
+                outcome, generation, peakStoreBytes, freeBytesBefore, durationMs, failure, reclaimed, estimateTerms);
     }
 
     public StepRecord withGeneration(int newGeneration) {
         return new StepRecord(number, strategy, description, drv, toplevel, estimatedBytes, units, revision, phase,
-                outcome, newGeneration, peakStoreBytes, freeBytesBefore, durationMs, failure, reclaimed);
+                outcome, newGeneration, peakStoreBytes, freeBytesBefore, durationMs, failure, reclaimed, estimateTerms);
     }
 
     public StepRecord withMeasurements(long peak, long freeBefore, long millis) {
         return new StepRecord(number, strategy, description, drv, toplevel, estimatedBytes, units, revision, phase,
-                outcome, generation, peak, freeBefore, millis, failure, reclaimed);
+                outcome, generation, peak, freeBefore, millis, failure, reclaimed, estimateTerms);
     }
 
     public StepRecord withReclaimed(ReclaimNote note) {
         List<ReclaimNote> notes = new ArrayList<>(reclaimed);
         notes.add(note);
         return new StepRecord(number, strategy, description, drv, toplevel, estimatedBytes, units, revision, phase,
-                outcome, generation, peakStoreBytes, freeBytesBefore, durationMs, failure, notes);
+                outcome, generation, peakStoreBytes, freeBytesBefore, durationMs, failure, notes, estimateTerms);
     }
 
     /** Failed: recorded, the strategy has yet to react. */
     public StepRecord failed(StepResult.Outcome how, StepFailure why) {
         return new StepRecord(number, strategy, description, drv, toplevel, estimatedBytes, units, revision,
-                StepPhase.FAILED, how, generation, peakStoreBytes, freeBytesBefore, durationMs, why, reclaimed);
+                StepPhase.FAILED, how, generation, peakStoreBytes, freeBytesBefore, durationMs, why, reclaimed, estimateTerms);
     }
 
     /** Over: done, or a failure the strategy has reacted to. */
     public StepRecord finished(StepResult.Outcome how) {
         return new StepRecord(number, strategy, description, drv, toplevel, estimatedBytes, units, revision,
-                StepPhase.FINISHED, how, generation, peakStoreBytes, freeBytesBefore, durationMs, failure, reclaimed);
+                StepPhase.FINISHED, how, generation, peakStoreBytes, freeBytesBefore, durationMs, failure, reclaimed, estimateTerms);
     }
 }

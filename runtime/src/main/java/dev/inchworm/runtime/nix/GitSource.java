@@ -158,9 +158,10 @@ public final class GitSource implements SystemSource {
         args.add("--attr");
         args.add(system.attribute());
         args.addAll(arguments(system.args()));
+        args.addAll(searchPath());
         args.add("--add-root");
         args.add(root.toString());
-        CommandResult result = nix.evaluate(nix.classic("nix-instantiate", args));
+        CommandResult result = nix.evaluate(withoutNixPath(nix.classic("nix-instantiate", args)));
         List<String> printed = result.stdout().lines().filter(line -> !line.isBlank()).toList();
         if (printed.size() != 1) {
             throw new NixOutputException("attribute '" + system.attribute() + "' of " + system.expression()
@@ -198,6 +199,24 @@ public final class GitSource implements SystemSource {
         StorePath toplevel = NixOutput.storePath(json.path("out").asText());
         store.rootDerivation(drv, root);
         return new Evaluation(revision, drv, toplevel);
+    }
+
+    /**
+     * {@code <nixpkgs>} is the revision's checkout and {@code <nixos-config>} the host's
+     * configuration.nix, when the profile names one: a configuration that imports
+     * {@code <nixpkgs>} gets the revision tried, not the channel.
+     */
+    private List<String> searchPath() {
+        List<String> args = new ArrayList<>(List.of("-I", "nixpkgs=" + checkout));
+        system.nixosConfig().ifPresent(config -> args.addAll(List.of("-I", "nixos-config=" + config)));
+        return args;
+    }
+
+    /** Nothing of the caller's {@code NIX_PATH} leaks into an evaluation (under systemd there is none anyway). */
+    private static Command withoutNixPath(Command command) {
+        Map<String, String> environment = new java.util.HashMap<>(command.environment());
+        environment.put("NIX_PATH", "");
+        return command.withEnvironment(environment);
     }
 
     private static StorePath drvBehind(String printed, Path root) {

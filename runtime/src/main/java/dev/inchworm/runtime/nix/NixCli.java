@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -63,10 +62,6 @@ public final class NixCli implements Nix, StoreMaintenance {
 
     // nix path-info takes paths as arguments: a few hundred at a time keeps argv short.
     private static final int PATHS_PER_CALL = 200;
-    // Derivations read in bulk: arguments up to this many characters per sh (ARG_MAX is 2 MiB or more).
-    private static final int ARGUMENT_CHARS_PER_CALL = 100_000;
-    private static final String READ_DERIVATIONS =
-            "for f; do if [ -f \"$f\" ]; then base64 -w 0 \"$f\" || exit 1; fi; echo; done";
     // Asks a cache about each path alone ("$@" is the nix command, the paths come in the
     // environment): Nix fails a whole query on one miss; a miss prints [].
     private static final String CACHE_QUERY =
@@ -77,10 +72,12 @@ public final class NixCli implements Nix, StoreMaintenance {
             "not all store errors were fixed", "is not in the store", "has incorrect");
 
     private final NixCommands nix;
+    private final BulkStore bulk;
     private final Path profile;
     private final Path workDir;
     private final ZoneId zone;
     private final List<Path> liveSystemLinks;
+    private final Activation activation;
     private NixVersion version;
 
     /**
@@ -104,6 +101,8 @@ public final class NixCli implements Nix, StoreMaintenance {
         this.workDir = Objects.requireNonNull(workDir, "workDir");
         this.zone = Objects.requireNonNull(zone, "zone");
         this.liveSystemLinks = List.copyOf(liveSystemLinks);
+        this.activation = new Activation(nix);
+        this.bulk = new BulkStore(nix, workDir);
     }
 
     // --- version ----------------------------------------------------------------------------
@@ -207,12 +206,13 @@ public final class NixCli implements Nix, StoreMaintenance {
 
     @Override
     public List<StorePath> closure(StorePath path, boolean includeOutputs) {
-        List<String> args = new ArrayList<>(List.of("--query", "--requisites"));
-        if (includeOutputs) {
-            args.add("--include-outputs");
-        }
-        args.add(path.path());
-        return NixOutput.storePaths(NixCommands.fullStdout(nix.run(nix.classic("nix-store", args))));
+        return bulk.closure(path, includeOutputs);
+    }
+
+    /** {@inheritDoc} Streamed from {@code nix-store --dump-db} over the closure (a few commands for any size). */
+    @Override
+    public List<PathInfo> closureInfo(StorePath path) {
+        return bulk.closureInfo(path);
     }
 
     /**
@@ -239,7 +239,10 @@ public final class NixCli implements Nix, StoreMaintenance {
                 args.add("--derivation");
             }
             paths.subList(from, Math.min(paths.size(), from + PATHS_PER_CALL)).forEach(p -> args.add(p.path()));
-            infos.addAll(NixOutput.pathInfo(NixCommands.fullStdout(nix.run(nix.modern(false, args)))));
+            for (PathInfo info : NixOutput.pathInfo(nix.text(nix.modern(false, args)))) {
+                infos.add(new PathInfo(bulk.intern(info.path()), info.narSize(),
+                        info.references().stream().map(bulk::intern).toList(), info.deriver().map(bulk::intern)));
+            }
         }
         return infos;
     }
@@ -267,8 +270,8 @@ public final class NixCli implements Nix, StoreMaintenance {
                 Command command = nix.plain(argv);
                 Map<String, String> environment = new java.util.HashMap<>(command.environment());
                 environment.put("INCHWORM_PATHS", chunk);
-                CommandResult result = nix.run(command.withEnvironment(environment));
-                for (String line : NixCommands.fullStdout(result).lines().toList()) {
+                String printed = nix.text(command.withEnvironment(environment));
+                for (String line : printed.lines().toList()) {
                     if (line.startsWith("[") || line.startsWith("{")) {
                         NixOutput.pathInfo(line).forEach(info -> found.putIfAbsent(info.path(), info));
                     }
@@ -301,56 +304,38 @@ public final class NixCli implements Nix, StoreMaintenance {
         return Collections.unmodifiableMap(outputs);
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Read as base64 ({@code base64 -w 0}): the runner decodes output as UTF-8, which would
-     * not give back a derivation's bytes; base64 survives any decoding.
-     */
+    /** {@inheritDoc} Read with {@code cat}, streamed as bytes. */
     @Override
     public String readDerivation(StorePath drv) {
         requireDerivation(drv);
-        CommandResult result = nix.run(nix.plain(List.of("base64", "-w", "0", drv.path())));
-        byte[] bytes = Base64.getMimeDecoder().decode(NixCommands.fullStdout(result));
-        return new String(bytes, StandardCharsets.ISO_8859_1);
+        return bulk.readFile(drv);
+    }
+
+    /** {@inheritDoc} See {@link #forEachDerivation}. */
+    @Override
+    public Map<StorePath, String> readDerivations(Collection<StorePath> drvs) {
+        Map<StorePath, String> texts = new LinkedHashMap<>();
+        forEachDerivation(drvs, texts::put);
+        return texts;
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>One {@code sh} per chunk of paths: a constant script that prints each file as one
-     * base64 line, or an empty line for a path that is not there, with the paths as its
-     * arguments (chunked to stay far below the kernel's argument limit).
+     * <p>One {@code sh} per chunk of paths (chunked far below the kernel's argument limit)
+     * running one {@code stat} for the sizes and one {@code cat} for the bytes of every file
+     * that exists, streamed to {@code each}.
      */
     @Override
-    public Map<StorePath, String> readDerivations(Collection<StorePath> drvs) {
-        List<StorePath> paths = drvs.stream().distinct().toList();
-        paths.forEach(NixCli::requireDerivation);
-        Map<StorePath, String> texts = new LinkedHashMap<>();
-        int from = 0;
-        while (from < paths.size()) {
-            List<String> argv = new ArrayList<>(List.of("sh", "-c", READ_DERIVATIONS, "sh"));
-            int chars = 0;
-            int to = from;
-            while (to < paths.size() && (to == from || chars + paths.get(to).path().length() < ARGUMENT_CHARS_PER_CALL)) {
-                chars += paths.get(to).path().length() + 1;
-                argv.add(paths.get(to).path());
-                to++;
-            }
-            List<String> lines = NixCommands.fullStdout(nix.run(nix.plain(argv))).lines().toList();
-            if (lines.size() != to - from) {
-                throw new NixOutputException("reading " + (to - from) + " derivations gave " + lines.size()
-                        + " lines, starting at " + paths.get(from));
-            }
-            for (int i = from; i < to; i++) {
-                String line = lines.get(i - from).strip();
-                if (!line.isEmpty()) {
-                    texts.put(paths.get(i), new String(Base64.getDecoder().decode(line), StandardCharsets.ISO_8859_1));
-                }
-            }
-            from = to;
-        }
-        return texts;
+    public void forEachDerivation(Collection<StorePath> drvs, java.util.function.BiConsumer<StorePath, String> each) {
+        drvs.forEach(NixCli::requireDerivation);
+        bulk.forEachDerivation(drvs, each);
+    }
+
+    /** {@inheritDoc} One {@code nix-instantiate --eval} for all of them; see {@link #addDerivation}. */
+    @Override
+    public List<StorePath> addDerivations(List<Map.Entry<String, String>> derivations) {
+        return bulk.addDerivations(derivations);
     }
 
     /**
@@ -368,9 +353,7 @@ public final class NixCli implements Nix, StoreMaintenance {
      */
     @Override
     public StorePath addDerivation(String name, String aterm) {
-        if (!DERIVATION_NAME.matcher(name).matches() || name.endsWith(".drv")) {
-            throw new IllegalArgumentException("not a derivation name (without .drv): '" + name + "'");
-        }
+        requireDerivationName(name);
         Derivation summary = Derivation.parse(name, aterm);
         Path dir = workDir.resolve("add-derivation");
         Path atermFile = null;
@@ -489,8 +472,7 @@ public final class NixCli implements Nix, StoreMaintenance {
     @Override
     public void switchToConfiguration(StorePath toplevel, SwitchAction action) {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        Command command = nix.plain(List.of(toplevel.path() + "/bin/switch-to-configuration", action.argument()))
-                .withLineListener(lines::add);
+        Command command = activation.command(toplevel, action).withLineListener(lines::add);
         NixCommands.Ran ran = nix.attempt(command);
         if (!ran.result().ok()) {
             throw nix.failed(ran, false);
@@ -532,8 +514,13 @@ public final class NixCli implements Nix, StoreMaintenance {
 
     @Override
     public List<StorePath> deadPaths() {
-        return NixOutput.storePaths(NixCommands.fullStdout(
-                nix.run(nix.classic("nix-store", List.of("--gc", "--print-dead")))));
+        List<StorePath> dead = new ArrayList<>();
+        nix.lines(nix.classic("nix-store", List.of("--gc", "--print-dead")), line -> {
+            if (!line.isBlank()) {
+                dead.add(bulk.intern(NixOutput.storePath(line).path()));
+            }
+        });
+        return dead;
     }
 
     @Override
@@ -571,6 +558,12 @@ public final class NixCli implements Nix, StoreMaintenance {
     }
 
     // ----------------------------------------------------------------------------------------
+
+    static void requireDerivationName(String name) {
+        if (!DERIVATION_NAME.matcher(name).matches() || name.endsWith(".drv")) {
+            throw new IllegalArgumentException("not a derivation name (without .drv): '" + name + "'");
+        }
+    }
 
     private static void requireDerivation(StorePath drv) {
         if (!drv.isDerivation()) {

@@ -7,9 +7,10 @@ import dev.inchworm.api.host.CommandRunner;
 import dev.inchworm.api.nix.NixException;
 import dev.inchworm.runtime.config.NixConfig;
 import dev.inchworm.runtime.config.Timeouts;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -148,20 +149,26 @@ final class NixCommands {
     }
 
     /**
-     * The whole standard output: when the runner cut it at its bound, the log file it wrote
-     * (on this machine) holds all of it.
+     * Runs a command and hands each line of its standard output to {@code each} as it comes
+     * (UTF-8): nothing is kept or logged, whatever the output's size.
      */
-    static String fullStdout(CommandResult result) {
-        if (!result.truncated()) {
-            return result.stdout();
-        }
-        var log = result.logFile().orElseThrow(() -> new UncheckedIOException(
-                new IOException("output of " + result.argv() + " was cut and no log file holds the rest")));
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the output of " + result.argv() + " from " + log, e);
-        }
+    void lines(Command command, Consumer<String> each) {
+        run(command.withStdoutReader(in -> {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                each.accept(line);
+            }
+        }));
+    }
+
+    /**
+     * Runs a command and returns its whole standard output (UTF-8), however long, without
+     * a log file: for outputs bounded by the question (a chunk of paths).
+     */
+    String text(Command command) {
+        StringBuilder text = new StringBuilder();
+        run(command.withStdoutReader(in -> text.append(new String(in.readAllBytes(), StandardCharsets.UTF_8))));
+        return text.toString();
     }
 
     /** A result and the lines with failure symptoms seen while it ran. */

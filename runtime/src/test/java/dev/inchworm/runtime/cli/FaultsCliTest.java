@@ -79,6 +79,16 @@ class FaultsCliTest {
     };
 
     static CommandResult result(Command c, int code, String stdout) {
+        if (c.stdoutReader().isPresent()) {
+            // a streamed read gets the answer as the program's bytes
+            try {
+                c.stdoutReader().get().read(new java.io.ByteArrayInputStream(
+                        stdout.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            stdout = "";
+        }
         return new CommandResult(c.argv(), code, stdout, code == 0 ? List.of() : List.of("error: scripted failure"),
                 false, false, Duration.ZERO, Optional.empty());
     }

@@ -128,6 +128,27 @@ class ProfileReaderTest {
     }
 
     @Test
+    void readsAClassicHostAndActivationSettings() throws IOException {
+        HostProfile p = reader.read(write("c.yaml", """
+                host: c
+                system: {repository: /var/lib/inchworm/nixpkgs, nixosConfig: /etc/nixos/configuration.nix, attribute: system}
+                nix: {systemdRun: /run/current-system/sw/bin/systemd-run, installBootloader: true, specialisation: quiet}
+                """));
+        assertEquals(Optional.of("/etc/nixos/configuration.nix"), p.system().nixosConfig());
+        assertEquals("nixos/default.nix", p.system().expression(), "<nixpkgs/nixos>");
+        assertEquals("/run/current-system/sw/bin/systemd-run", p.nix().systemdRun());
+        assertTrue(p.nix().installBootloader());
+        assertEquals(Optional.of("quiet"), p.nix().specialisation());
+        HostProfile plain = reader.read(write("p.yaml", "host: p\nsystem: {repository: /r, expression: e.nix, attribute: system}\n"));
+        assertEquals(NixConfig.SYSTEMD_RUN_AUTO, plain.nix().systemdRun());
+        assertFalse(plain.nix().installBootloader());
+        assertEquals("nix.systemdRun", error("host: h\nsystem: {repository: /r, expression: e, attribute: s}\n"
+                + "nix: {systemdRun: sometimes}\n").keyPath());
+        assertEquals("system.nixosConfig", error("host: h\nsystem: {repository: /r, attribute: s, flake: true,"
+                + " nixosConfig: /etc/nixos/configuration.nix}\n").keyPath());
+    }
+
+    @Test
     void badRemoteSettingsAreNamed() throws IOException {
         assertEquals("system.branch", error("host: h\nsystem: {repository: /r, expression: e, attribute: s, branch: main}\n")
                 .keyPath());

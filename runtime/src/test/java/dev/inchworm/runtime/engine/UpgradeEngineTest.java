@@ -126,6 +126,42 @@ class UpgradeEngineTest {
     }
 
     @Test
+    void anOutOfMemoryErrorInAStrategyStillRestoresTheHostAndLeavesAReport() throws Exception {
+        EngineFixture g = new EngineFixture(state, 100 * MIB).strategy(new OutOfMemory());
+        RunReport report = g.engine().upgrade(from(g), Progress.QUIET);
+
+        assertEquals(RunResult.ROLLED_BACK, report.result());
+        assertTrue(report.failure().reason().contains("OutOfMemoryError"), report.failure().reason());
+        assertEquals(g.sys1.out(), g.nix.currentToplevel());
+        RunReport saved = StateJson.mapper().readValue(state.resolve(Reports.LAST).toFile(), RunReport.class);
+        assertEquals(report.runId(), saved.runId());
+    }
+
+    /** A strategy whose analysis does not fit in the heap. */
+    private static final class OutOfMemory implements dev.inchworm.api.strategy.UpgradeStrategy<dev.inchworm.api.NoSettings> {
+        @Override
+        public String id() {
+            return "greedy";
+        }
+
+        @Override
+        public Class<dev.inchworm.api.NoSettings> settingsType() {
+            return dev.inchworm.api.NoSettings.class;
+        }
+
+        @Override
+        public dev.inchworm.api.strategy.Proposal propose(dev.inchworm.api.strategy.StrategyContext<dev.inchworm.api.NoSettings> context) {
+            throw new OutOfMemoryError("Java heap space");
+        }
+
+        @Override
+        public dev.inchworm.api.strategy.Proposal afterFailure(dev.inchworm.api.strategy.StrategyContext<dev.inchworm.api.NoSettings> context,
+                dev.inchworm.api.strategy.Step failed, dev.inchworm.api.nix.NixFailure failure) {
+            throw new OutOfMemoryError("Java heap space");
+        }
+    }
+
+    @Test
     void aStepThatRanOutOfDiskBelowItsEstimateIsReportedToNeedMoreThanWasFree() {
         EngineFixture f = new EngineFixture(state, 50 * MIB).strategy(new FakeExtensions.Whole("whole", 2 * MIB));
         RunReport report = f.engine().upgrade(from(f), Progress.QUIET);
@@ -217,6 +253,26 @@ class UpgradeEngineTest {
         assertTrue(report.failure().reason().contains("undefined variable 'oops'"), report.failure().reason());
         assertNull(report.to().toplevel());
         assertEquals(List.of(), report.steps());
+        assertEquals(f.sys1.out(), f.nix.currentToplevel());
+    }
+
+    @Test
+    void anEvaluationThatRunsOutOfDiskIsReclaimedAndRetriedOnce() {
+        EngineFixture f = new EngineFixture(state, 100 * MIB).strategy(new FakeExtensions.Whole("whole", 0));
+        f.nix.fillDiskWhileEvaluating(f.rev2, 1);
+        RunReport report = f.engine().upgrade(from(f), Progress.QUIET);
+        assertEquals(RunResult.UPGRADED, report.result());
+        assertEquals(f.sys2.out(), f.nix.currentToplevel());
+    }
+
+    @Test
+    void anEvaluationThatRunsOutOfDiskAgainAfterReclaimingSaysSo() {
+        EngineFixture f = new EngineFixture(state, 100 * MIB).strategy(new FakeExtensions.Whole("whole", 0));
+        f.nix.fillDiskWhileEvaluating(f.rev2, 2);
+        RunReport report = f.engine().upgrade(from(f), Progress.QUIET);
+        assertEquals(RunResult.ROLLED_BACK, report.result());
+        assertTrue(report.failure().reason().contains("ran out of disk while evaluating, again after reclaiming"),
+                report.failure().reason());
         assertEquals(f.sys1.out(), f.nix.currentToplevel());
     }
 

@@ -77,24 +77,73 @@ class ProcessRunnerTest {
     }
 
     @Test
-    void outputBeyondTheBoundGoesToTheLogFile() throws IOException {
+    void outputBeyondTheBoundIsLoggedOnlyWhenTheCommandFailsAndThenCut() throws IOException {
         int bound = 64 * 1024;
         long total = 64L << 20;
         List<Integer> pieces = Collections.synchronizedList(new ArrayList<>());
-        Command command = Command.of("head", "-c", Long.toString(total), "/dev/zero")
+        Command failing = Command.of("sh", "-c", "head -c " + total + " /dev/zero; exit 3")
                 .withLineListener(line -> pieces.add(line.length()));
 
-        CommandResult result = runner(List.of(), bound).run(command);
+        CommandResult failed = runner(List.of(), bound).run(failing);
+        CommandResult succeeded = runner(List.of(), bound).run(Command.of("head", "-c", Long.toString(total), "/dev/zero"));
 
-        assertTrue(result.ok());
-        assertTrue(result.truncated());
-        assertEquals(bound, result.stdout().length(), "kept stdout is the bound");
-        Path log = result.logFile().orElseThrow();
+        assertEquals(3, failed.exitCode());
+        assertTrue(failed.truncated());
+        assertEquals(bound, failed.stdout().length(), "kept stdout is the bound");
+        Path log = failed.logFile().orElseThrow();
         assertTrue(log.startsWith(logs), "log under the log folder: " + log);
-        assertEquals(total, Files.size(log), "the log holds all of stdout");
+        assertEquals(ProcessRunner.LOG_BYTES, Files.size(log), "the log holds the output's first 2 MiB");
         assertTrue(pieces.stream().allMatch(n -> n <= LineSplitter.MAX_LINE),
                 "a line without newline reaches the listener in bounded pieces");
         assertEquals(total, pieces.stream().mapToLong(Integer::longValue).sum());
+        assertTrue(succeeded.ok() && succeeded.truncated());
+        assertTrue(succeeded.logFile().isEmpty(), "a command that succeeded leaves no log");
+        try (var files = Files.list(logs)) {
+            assertEquals(List.of(log), files.toList());
+        }
+    }
+
+    @Test
+    void theLogsOfOneRunnerTogetherStayUnderTheirCap() throws IOException {
+        ProcessRunner runner = runner(List.of(), 1024);
+        for (int i = 0; i < 5; i++) {
+            assertFalse(runner.run(Command.of("sh", "-c", "head -c 3000000 /dev/zero; exit 1")).ok());
+        }
+
+        long kept;
+        try (var files = Files.list(logs)) {
+            kept = files.mapToLong(p -> p.toFile().length()).sum();
+        }
+        assertEquals(ProcessRunner.LOGS_BYTES, kept);
+    }
+
+    @Test
+    void aStdoutReaderGetsTheWholeOutputAndNothingIsKeptOrLogged() throws IOException {
+        long[] read = {0};
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        Command command = Command.of("head", "-c", Long.toString(8L << 20), "/dev/zero")
+                .withLineListener(lines::add)
+                .withStdoutReader(in -> read[0] = in.transferTo(java.io.OutputStream.nullOutputStream()));
+
+        CommandResult result = runner(List.of(), 1024).run(command);
+
+        assertTrue(result.ok());
+        assertEquals(8L << 20, read[0]);
+        assertEquals("", result.stdout());
+        assertFalse(result.truncated());
+        assertTrue(lines.isEmpty(), "standard output is the reader's only");
+        assertFalse(Files.exists(logs) && Files.list(logs).findAny().isPresent());
+    }
+
+    @Test
+    void whatTheStdoutReaderThrowsTheRunThrowsAfterTheProcessEnded() {
+        Command command = Command.of("head", "-c", "1000000", "/dev/zero").withStdoutReader(in -> {
+            in.read();
+            throw new IllegalStateException("bad output");
+        });
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> runner().run(command));
+        assertEquals("bad output", e.getMessage());
     }
 
     @Test

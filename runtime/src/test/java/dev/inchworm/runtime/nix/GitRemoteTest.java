@@ -78,7 +78,7 @@ class GitRemoteTest {
 
     private GitSource source(Path clone, String url, int depth) {
         SystemConfig system = new SystemConfig(clone, "nixos/default.nix", "system", Map.of(), false,
-                Optional.empty(), Optional.of(url), "main", depth);
+                Optional.empty(), Optional.of(url), "main", depth, Optional.empty());
         return new GitSource(ProcessRunner.local(tmp.resolve("logs")), system,
                 new dev.inchworm.runtime.config.NixConfig(Path.of("/nix/var/nix/profiles/system"), Map.of(), Map.of(),
                         List.of()), tmp.resolve("state"));

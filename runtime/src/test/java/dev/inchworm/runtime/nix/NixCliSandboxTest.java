@@ -134,6 +134,30 @@ class NixCliSandboxTest {
         StorePath firefox = closure.stream().filter(p -> p.name().equals("firefox-123.0")).findFirst().orElseThrow();
         long firefoxNar = nix.narSize(firefox);
         assertTrue(firefoxNar >= 2 * MiB && firefoxNar < 2 * MiB + 64 * 1024, "firefox NAR " + firefoxNar);
+        assertEquals(Set.copyOf(infos), Set.copyOf(nix.closureInfo(toplevel)), "--dump-db says what path-info says");
+        List<StorePath> drvClosure = nix.closure(installed.drv(), false);
+        assertEquals(Set.copyOf(nix.pathInfo(drvClosure)), Set.copyOf(nix.closureInfo(installed.drv())));
+    }
+
+    @Test
+    void addDerivationsAddsSeveralWithOneEvaluationALaterOneUsingAnEarlierOne() {
+        Revision next = sandbox.scenario.commit("bump curl", pkgs -> pkgs.bump("curl"));
+        StorePath curl = sandbox.instantiate(next, "pkgs.curl");
+        StorePath git = sandbox.instantiate(next, "pkgs.git");
+        String curlText = nix.readDerivation(curl);
+        String gitText = nix.readDerivation(git);
+        assertTrue(Derivation.parse("git", gitText).inputDrvs().containsKey(curl));
+        List<String> doomed = new ArrayList<>(List.of("nix-store", "--delete"));
+        doomed.addAll(sandbox.host.run("nix-store", "--query", "--referrers-closure", curl.path()).requireOk().lines());
+        sandbox.host.run(doomed).requireOk();
+        assertFalse(nix.isValid(curl));
+        assertFalse(nix.isValid(git));
+
+        List<StorePath> added = nix.addDerivations(List.of(Map.entry(Derivation.nameOf(curl), curlText),
+                Map.entry(Derivation.nameOf(git), gitText)));
+
+        assertEquals(List.of(curl, git), added);
+        assertEquals(gitText, nix.readDerivation(git));
     }
 
     @Test

@@ -177,14 +177,14 @@ class NixCliTest {
     }
 
     @Test
-    void manyDerivationsAreReadWithOneConstantScriptAndTheirPathsAsArguments() {
+    void manyDerivationsAreReadWithOneConstantScriptAndTheirPathsAsArgumentsByteForByte() {
         StorePath a = new StorePath("/nix/store/rbf62mp8nkhfxc157k9m2kpqjmqgb035-a.drv");
         StorePath gone = new StorePath("/nix/store/0bf62mp8nkhfxc157k9m2kpqjmqgb035-gone.drv");
         StorePath b = new StorePath("/nix/store/1bf62mp8nkhfxc157k9m2kpqjmqgb035-b.drv");
         String aText = "Derive([(\"out\",\"\\xe9\",\"\",\"\")])\u00e9";
-        String encoded = java.util.Base64.getEncoder().encodeToString(aText.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(encoded + "\n\n"
-                + java.util.Base64.getEncoder().encodeToString("B".getBytes()) + "\n"));
+        // what the script prints: "SIZE PATH" of each file there, a blank line, the files' bytes
+        RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(aText.length() + " " + a.path()
+                + "\n1 " + b.path() + "\n\n" + aText + "B"));
         NixCli nix = new NixCli(runner, CONFIG, work);
 
         Map<StorePath, String> texts = nix.readDerivations(List.of(a, gone, b, a));
@@ -202,8 +202,11 @@ class NixCliTest {
         for (int i = 0; i < 3000; i++) {
             many.add(new StorePath("/nix/store/" + String.format("%032d", i).replace('e', 'f') + "-package-number-" + i + ".drv"));
         }
-        RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(
-                "QQ==\n".repeat(c.argv().size() - 4)));
+        RecordingRunner runner = new RecordingRunner(c -> {
+            StringBuilder out = new StringBuilder();
+            c.argv().subList(4, c.argv().size()).forEach(p -> out.append("1 ").append(p).append('\n'));
+            return RecordingRunner.Answer.ok(out.append('\n').append("A".repeat(c.argv().size() - 4)).toString());
+        });
         NixCli nix = new NixCli(runner, CONFIG, work);
 
         Map<StorePath, String> texts = nix.readDerivations(many);

@@ -9,6 +9,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The ATerm form of a derivation, read and written as Nix 2.8's {@code parseDerivation} and
@@ -20,16 +21,27 @@ public final class Aterm {
 
     private final String name;
     private final String text;
+    private final Function<String, StorePath> paths;
     private int at;
 
-    private Aterm(String name, String text) {
+    private Aterm(String name, String text, Function<String, StorePath> paths) {
         this.name = name;
         this.text = text;
+        this.paths = paths;
     }
 
     /** Parses a derivation; {@code name} is its name (the file name without {@code .drv}). */
     public static Derivation parse(String name, String text) {
-        return new Aterm(name, text).derivation();
+        return new Aterm(name, text, StorePath::new).derivation();
+    }
+
+    /**
+     * Parses a derivation, making its store paths with {@code paths} (an interner, so that a
+     * path named by many derivations is one object). Output names, platform and builder are
+     * interned as strings.
+     */
+    public static Derivation parse(String name, String text, Function<String, StorePath> paths) {
+        return new Aterm(name, text, paths).derivation();
     }
 
     /**
@@ -166,9 +178,12 @@ public final class Aterm {
         SortedMap<String, DerivationOutput> outputs = new TreeMap<>();
         while (!endOfList()) {
             expect("(");
-            String id = string();
+            String id = string().intern();
             expect(",");
             String path = string();
+            if (!path.isEmpty()) {
+                path = storePath(path).path();
+            }
             expect(",");
             String hashAlgo = string();
             expect(",");
@@ -195,9 +210,9 @@ public final class Aterm {
             inputSrcs.add(path());
         }
         expect(",");
-        String platform = string();
+        String platform = string().intern();
         expect(",");
-        String builder = string();
+        String builder = string().intern();
         expect(",[");
         List<String> args = new ArrayList<>();
         while (!endOfList()) {
@@ -227,16 +242,24 @@ public final class Aterm {
     private SortedSet<String> strings() {
         SortedSet<String> values = new TreeSet<>();
         while (!endOfList()) {
-            values.add(string());
+            values.add(string().intern());
         }
         return values;
+    }
+
+    private StorePath storePath(String value) {
+        try {
+            return paths.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw error(e.getMessage());
+        }
     }
 
     private StorePath path() {
         int start = at;
         String value = string();
         try {
-            return new StorePath(value);
+            return paths.apply(value);
         } catch (IllegalArgumentException e) {
             at = start;
             throw error("bad store path '" + value + "'");

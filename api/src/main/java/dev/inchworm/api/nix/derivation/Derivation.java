@@ -59,11 +59,27 @@ public record Derivation(
         }
         outputs = Collections.unmodifiableSortedMap(new TreeMap<>(outputs));
         SortedMap<StorePath, SortedSet<String>> inputs = new TreeMap<>();
-        inputDrvs.forEach((drv, names) -> inputs.put(drv, Collections.unmodifiableSortedSet(new TreeSet<>(names))));
+        inputDrvs.forEach((drv, names) -> inputs.put(drv, outputNames(names)));
         inputDrvs = Collections.unmodifiableSortedMap(inputs);
         inputSrcs = Collections.unmodifiableSortedSet(new TreeSet<>(inputSrcs));
         args = List.copyOf(args);
         env = Collections.unmodifiableSortedMap(new TreeMap<>(env));
+    }
+
+    // The output-name sets of input derivations, shared: nearly all are {"out"}.
+    private static final java.util.concurrent.ConcurrentMap<java.util.Set<String>, SortedSet<String>> OUTPUT_NAMES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static SortedSet<String> outputNames(SortedSet<String> names) {
+        if (names.size() > 2) {
+            return Collections.unmodifiableSortedSet(new TreeSet<>(names));
+        }
+        SortedSet<String> shared = OUTPUT_NAMES.get(names);
+        if (shared == null && OUTPUT_NAMES.size() < 1024) {
+            shared = OUTPUT_NAMES.computeIfAbsent(java.util.Set.copyOf(names),
+                    n -> Collections.unmodifiableSortedSet(new TreeSet<>(n)));
+        }
+        return shared != null ? shared : Collections.unmodifiableSortedSet(new TreeSet<>(names));
     }
 
     /**
@@ -80,6 +96,11 @@ public record Derivation(
     /** Parses the ATerm text of the {@code .drv} file at {@code drvPath}, taking the name from the path. */
     public static Derivation read(StorePath drvPath, String aterm) {
         return parse(nameOf(drvPath), aterm);
+    }
+
+    /** As {@link #read(StorePath, String)}, making store paths with {@code paths} (an interner). */
+    public static Derivation read(StorePath drvPath, String aterm, java.util.function.Function<String, StorePath> paths) {
+        return Aterm.parse(nameOf(drvPath), aterm, paths);
     }
 
     /** A derivation's name from its {@code .drv} path. */

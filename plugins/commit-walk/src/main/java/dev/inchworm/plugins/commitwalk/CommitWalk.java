@@ -44,12 +44,12 @@ public final class CommitWalk implements UpgradeStrategy<CommitWalk.Settings> {
      *                          median path of the current system when that is bigger
      */
     public record Settings(Double growthFactor, Integer maxCommitsPerStep, Integer maxEvaluations,
-                           String unknownBytes) {
+                           ByteSize unknownBytes) {
         public Settings {
             growthFactor = growthFactor == null ? 1.2 : growthFactor;
             maxCommitsPerStep = maxCommitsPerStep == null ? 0 : maxCommitsPerStep;
             maxEvaluations = maxEvaluations == null ? 64 : maxEvaluations;
-            unknownBytes = unknownBytes == null ? "64KiB" : unknownBytes;
+            unknownBytes = unknownBytes == null ? ByteSize.of("64KiB") : unknownBytes;
             if (growthFactor <= 0 || growthFactor.isNaN() || growthFactor.isInfinite()) {
                 throw new IllegalArgumentException("growthFactor must be a positive number, not " + growthFactor);
             }
@@ -60,7 +60,6 @@ public final class CommitWalk implements UpgradeStrategy<CommitWalk.Settings> {
             if (maxEvaluations < 0) {
                 throw new IllegalArgumentException("maxEvaluations must be 0 (no limit) or more, not " + maxEvaluations);
             }
-            ByteSize.parse("unknownBytes", unknownBytes);
         }
 
         /** The defaults. */
@@ -70,7 +69,7 @@ public final class CommitWalk implements UpgradeStrategy<CommitWalk.Settings> {
 
         /** {@link #unknownBytes} in bytes. */
         public long unknownByteCount() {
-            return ByteSize.parse("unknownBytes", unknownBytes);
+            return unknownBytes.bytes();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.inchworm.plugins.commitwalk;
 
+import dev.inchworm.api.ByteSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -273,11 +274,11 @@ class CommitWalkTest {
         assertEquals(0, defaults.maxCommitsPerStep());
         assertEquals(64, defaults.maxEvaluations());
         assertEquals(64 * 1024, defaults.unknownByteCount());
-        assertEquals(3L << 20, new CommitWalk.Settings(null, null, null, "3MiB").unknownByteCount());
+        assertEquals(3L << 20, new CommitWalk.Settings(null, null, null, ByteSize.of("3MiB")).unknownByteCount());
         assertThrows(IllegalArgumentException.class, () -> new CommitWalk.Settings(0.0, null, null, null));
         assertThrows(IllegalArgumentException.class, () -> new CommitWalk.Settings(null, -1, null, null));
         assertThrows(IllegalArgumentException.class, () -> new CommitWalk.Settings(null, null, -1, null));
-        assertThrows(IllegalArgumentException.class, () -> new CommitWalk.Settings(null, null, null, "lots"));
+        assertThrows(IllegalArgumentException.class, () -> new CommitWalk.Settings(null, null, null, ByteSize.of("unknownBytes", "lots")));
     }
 
     @Test

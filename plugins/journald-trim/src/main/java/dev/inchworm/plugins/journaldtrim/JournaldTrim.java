@@ -37,13 +37,12 @@ public final class JournaldTrim implements Reclaimer<JournaldTrim.Settings> {
      * @param maxAge    when set, archived files older than this are deleted first, whatever
      *                  {@code keep} says (a journalctl time span: {@code 2weeks}, {@code 1month}, {@code 3d})
      */
-    public record Settings(String directory, String keep, String maxAge) {
+    public record Settings(String directory, ByteSize keep, String maxAge) {
         public Settings {
             if (directory != null && (!directory.startsWith("/") || directory.contains("\n"))) {
                 throw new IllegalArgumentException("directory must be an absolute path: '" + directory + "'");
             }
-            keep = keep == null ? "16MiB" : keep;
-            ByteSize.parse("keep", keep);
+            keep = keep == null ? ByteSize.of("16MiB") : keep;
             if (maxAge != null && !maxAge.matches("\\s*([0-9]+\\s*[a-z]*\\s*)+")) {
                 throw new IllegalArgumentException("maxAge: not a time span: '" + maxAge
                         + "' (write e.g. 2weeks, 1month, 3d, 12h)");
@@ -51,7 +50,7 @@ public final class JournaldTrim implements Reclaimer<JournaldTrim.Settings> {
         }
 
         long keepBytes() {
-            return ByteSize.parse("keep", keep);
+            return keep.bytes();
         }
 
         String measured() {

@@ -1,5 +1,6 @@
 package dev.inchworm.plugins.journaldtrim;
 
+import dev.inchworm.api.ByteSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -57,7 +58,7 @@ class JournaldTrimTest {
             long freeBefore = host.freeBytes();
 
             // a bit more than the oldest file: the two oldest must go
-            Reclaimed reclaimed = trim.reclaim(OnHost.context(host, new JournaldTrim.Settings(dir.toString(), "1MiB", null)),
+            Reclaimed reclaimed = trim.reclaim(OnHost.context(host, new JournaldTrim.Settings(dir.toString(), ByteSize.of("1MiB"), null)),
                     oldest + 4096);
 
             assertEquals(oldestTwo, reclaimed.freedBytes());
@@ -76,7 +77,7 @@ class JournaldTrimTest {
             List<String> files = journal(host, dir);
             long lastTwo = allocated(host, files.subList(3, 5));
             long firstThree = allocated(host, files.subList(0, 3));
-            var context = OnHost.context(host, new JournaldTrim.Settings(dir.toString(), Long.toString(lastTwo + 4096), null));
+            var context = OnHost.context(host, new JournaldTrim.Settings(dir.toString(), ByteSize.ofBytes(lastTwo + 4096), null));
 
             Reclaimed reclaimed = trim.reclaim(context, 1L << 30);
 
@@ -85,7 +86,7 @@ class JournaldTrimTest {
             assertEquals(lastTwo, JournaldTrim.measure(context, context.settings()).total());
 
             Reclaimed again = new JournaldTrim().reclaim(
-                    OnHost.context(host, new JournaldTrim.Settings(dir.toString(), "0", null)), 1L << 30);
+                    OnHost.context(host, new JournaldTrim.Settings(dir.toString(), ByteSize.of("0"), null)), 1L << 30);
             assertEquals(List.of(files.get(4)), existing(host, files), "the active file is never deleted");
             assertTrue(again.freedBytes() > 0, again.toString());
         }
@@ -97,7 +98,7 @@ class JournaldTrimTest {
             Path dir = host.journalDir().orElseThrow();
             List<String> files = journal(host, dir);
 
-            Reclaimed reclaimed = trim.reclaim(OnHost.context(host, new JournaldTrim.Settings(dir.toString(), "64MiB", null)),
+            Reclaimed reclaimed = trim.reclaim(OnHost.context(host, new JournaldTrim.Settings(dir.toString(), ByteSize.of("64MiB"), null)),
                     8 * MIB);
 
             assertEquals(0, reclaimed.freedBytes());
@@ -115,7 +116,7 @@ class JournaldTrimTest {
             List<String> files = journal(host, dir);
             long yearOld = allocated(host, files.subList(0, 2));
 
-            Reclaimed reclaimed = trim.reclaim(OnHost.context(host, new JournaldTrim.Settings(dir.toString(), "1GiB", "30d")),
+            Reclaimed reclaimed = trim.reclaim(OnHost.context(host, new JournaldTrim.Settings(dir.toString(), ByteSize.of("1GiB"), "30d")),
                     1);
 
             assertEquals(files.subList(2, 5), existing(host, files), "the year-old files are gone, today's kept");
@@ -142,7 +143,7 @@ class JournaldTrimTest {
         assertEquals("directory must be an absolute path: 'log'", assertThrows(IllegalArgumentException.class,
                 () -> new JournaldTrim.Settings("log", null, null)).getMessage());
         assertEquals("keep: not a size: 'some' (write bytes as a number, or e.g. 64MiB, 1.5GiB, 512M)",
-                assertThrows(IllegalArgumentException.class, () -> new JournaldTrim.Settings(null, "some", null)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> new JournaldTrim.Settings(null, ByteSize.of("keep", "some"), null)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> new JournaldTrim.Settings(null, null, "last; rm -rf"));
         assertEquals(new JournaldTrim.Usage(java.util.Map.of("/j/a.journal", 8192L, "/j/b b.journal~", 512L)),
                 JournaldTrim.parse("16 /j/a.journal\n1 /j/b b.journal~\n"));

@@ -29,11 +29,11 @@ public final class PackageSteppingStrategy implements UpgradeStrategy<PackageSte
      *                        (default {@code 0}: as much as fits)
      * @param maxUnitsPerStep at most this many units per step (default 0: as many as fit)
      */
-    public record Settings(Double growthFactor, Integer maxSteps, String batchSize, Integer maxUnitsPerStep) {
+    public record Settings(Double growthFactor, Integer maxSteps, ByteSize batchSize, Integer maxUnitsPerStep) {
         public Settings {
             growthFactor = growthFactor == null ? 1.1 : growthFactor;
             maxSteps = maxSteps == null ? 50 : maxSteps;
-            batchSize = batchSize == null ? "0" : batchSize;
+            batchSize = batchSize == null ? ByteSize.ofBytes(0) : batchSize;
             maxUnitsPerStep = maxUnitsPerStep == null ? 0 : maxUnitsPerStep;
             if (growthFactor <= 0 || growthFactor.isNaN() || growthFactor.isInfinite()) {
                 throw new IllegalArgumentException("growthFactor must be a positive number, not " + growthFactor);
@@ -44,7 +44,6 @@ public final class PackageSteppingStrategy implements UpgradeStrategy<PackageSte
             if (maxUnitsPerStep < 0) {
                 throw new IllegalArgumentException("maxUnitsPerStep must be 0 (no limit) or more, not " + maxUnitsPerStep);
             }
-            ByteSize.parse("batchSize", batchSize);
         }
 
         /** The defaults. */
@@ -54,7 +53,7 @@ public final class PackageSteppingStrategy implements UpgradeStrategy<PackageSte
 
         /** {@link #batchSize} in bytes. */
         public long batchBytes() {
-            return ByteSize.parse("batchSize", batchSize);
+            return batchSize.bytes();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.inchworm.plugins.packagestepping;
 
 import dev.inchworm.api.ByteSize;
+import dev.inchworm.api.estimate.FootprintEstimate;
 import dev.inchworm.api.nix.Nix;
 import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
@@ -87,6 +88,12 @@ final class StepProposer {
         long done = context.history().stream().filter(r -> r.outcome() == StepResult.Outcome.DONE).count();
         String description = (masked.masked().isEmpty() ? "reach the target: " : "step " + (done + 1) + " of about "
                 + (done + batches.size()) + ": ") + what;
+        if (masked.masked().isEmpty() && analysis.whole().isPresent()) {
+            // The whole rest: the shared estimator's figure, the same full-rebuild gives it.
+            FootprintEstimate whole = analysis.whole().get();
+            return Proposal.next(new Step(description, masked.toplevel(), toplevel, whole.bytes(), units,
+                    Optional.empty(), whole.terms()));
+        }
         return Proposal.next(new Step(description, masked.toplevel(), toplevel, estimate, units, Optional.empty()));
     }
 
@@ -104,7 +111,7 @@ final class StepProposer {
             throw new Refused("the current system " + current + " is not in the store (not built)");
         }
         Nix nix = context.host().nix();
-        StoreDerivations source = new StoreDerivations(nix);
+        StoreDerivations source = new StoreDerivations(nix, RunMemory.of(nix));
         StorePath baseDrv = base.get();
         source.prefetch(context.target().drv());
         Masking masking;
@@ -113,7 +120,7 @@ final class StepProposer {
             masking = new Masking(source, context.target().drv(), baseDrv);
         } else {
             // The base's derivations were gone: its cut came from its outputs (see UpgradeAnalysis).
-            List<PathInfo> infos = nix.pathInfo(nix.closure(baseDrv, false));
+            List<PathInfo> infos = nix.closureInfo(baseDrv);
             Map<StorePath, PathInfo> closure = new HashMap<>();
             infos.forEach(i -> closure.put(i.path(), i));
             source.learnDerivers(infos);
@@ -143,10 +150,13 @@ final class StepProposer {
     private MaskedSystem add(Set<String> upgraded) {
         Nix nix = context.host().nix();
         MaskedSystem masked = masking.mask(upgraded);
-        for (MaskedSystem.NewDerivation drv : masked.derivations()) {
-            StorePath added = nix.addDerivation(drv.name(), drv.aterm());
-            if (!added.equals(drv.path())) {
-                throw new IllegalStateException("Nix put the masked derivation " + drv.name() + " at " + added
+        List<Map.Entry<String, String>> files = masked.derivations().stream()
+                .map(drv -> Map.entry(drv.name(), drv.aterm())).toList();
+        List<StorePath> added = nix.addDerivations(files);
+        for (int i = 0; i < added.size(); i++) {
+            MaskedSystem.NewDerivation drv = masked.derivations().get(i);
+            if (!added.get(i).equals(drv.path())) {
+                throw new IllegalStateException("Nix put the masked derivation " + drv.name() + " at " + added.get(i)
                         + ", not at " + drv.path());
             }
         }

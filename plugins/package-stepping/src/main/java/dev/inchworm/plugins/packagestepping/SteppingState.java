@@ -2,15 +2,14 @@ package dev.inchworm.plugins.packagestepping;
 
 import dev.inchworm.api.host.PluginState;
 import dev.inchworm.api.nix.StorePath;
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * What package-stepping keeps between calls in the journal's plugin state: the unit limit
@@ -21,15 +20,13 @@ final class SteppingState {
 
     /** The unit limit per step after a step ran out of disk. */
     static final String MAX_UNITS = "maxUnitsPerStep";
-    /** The units of the step proposed last with their old bytes, {@code key=bytes;...}. */
+    /** The units of the step proposed last with their old bytes ({@link Pending}). */
     static final String PENDING = "pending";
-    /** Old and new bytes of the units measured after their steps, for the growth factor. */
-    static final String MEASURED_OLD = "measured.oldBytes";
-    static final String MEASURED_NEW = "measured.newBytes";
+    /** Old and new bytes of the units measured after their steps, for the growth factor ({@link Measured}). */
+    static final String MEASURED = "measured";
     static final String MEASURED_UNIT = "measured.unit.";
-    /** For a plan: the steps after the one that reaches a toplevel, and what it upgraded. */
-    static final String PLAN_UPGRADED = "plan.upgraded.";
-    static final String PLAN_REST = "plan.rest.";
+    /** For a plan: what the step that reaches a toplevel upgraded and the steps after it ({@link Planned}). */
+    static final String PLAN = "plan.";
     static final String PLAN_BASE = "plan.base";
 
     /** A batch of a plan still to come: its units and the bytes it adds. */
@@ -41,6 +38,25 @@ final class SteppingState {
 
     /** What a plan remembers of a proposed toplevel: the units upgraded in it and the batches after it. */
     record Planned(Set<String> upgraded, List<Batch> rest) {
+        Planned {
+            upgraded = Collections.unmodifiableSet(new TreeSet<>(upgraded));
+            rest = List.copyOf(rest);
+        }
+    }
+
+    /** The units of the step proposed last, with their old bytes, in the order proposed. */
+    record Pending(Map<String, Long> oldBytes) {
+        Pending {
+            oldBytes = Collections.unmodifiableMap(new LinkedHashMap<>(oldBytes));
+        }
+    }
+
+    /** The totals of old and new bytes of the units measured after their steps. */
+    record Measured(long oldBytes, long newBytes) {
+    }
+
+    /** A unit's new bytes measured after the step that upgraded it. */
+    record UnitBytes(long newBytes) {
     }
 
     private final PluginState state;
@@ -60,22 +76,11 @@ final class SteppingState {
 
     /** The units of the step proposed last, with their old bytes, in the order written. */
     Optional<Map<String, Long>> pending() {
-        return state.get(PENDING).map(text -> {
-            Map<String, Long> pending = new LinkedHashMap<>();
-            for (String entry : text.split(";")) {
-                int eq = entry.lastIndexOf('=');
-                if (eq > 0) {
-                    pending.put(entry.substring(0, eq), Long.parseLong(entry.substring(eq + 1)));
-                }
-            }
-            return pending;
-        });
+        return state.get(PENDING, Pending.class).map(Pending::oldBytes);
     }
 
     void pending(Map<String, Long> oldBytes) {
-        StringBuilder text = new StringBuilder();
-        oldBytes.forEach((key, bytes) -> text.append(key).append('=').append(bytes).append(';'));
-        state.put(PENDING, text.toString());
+        state.put(PENDING, new Pending(oldBytes));
     }
 
     void clearPending() {
@@ -84,24 +89,24 @@ final class SteppingState {
 
     /** Notes the new bytes of a unit upgraded by a step. */
     void measuredUnit(String key, long newBytes) {
-        state.put(MEASURED_UNIT + key, String.valueOf(newBytes));
+        state.put(MEASURED_UNIT + key, new UnitBytes(newBytes));
     }
 
     /** Adds old and new bytes of units measured after a step to the totals. */
     void addMeasured(long oldBytes, long newBytes) {
-        state.put(MEASURED_OLD, String.valueOf(oldBytes + measured(MEASURED_OLD)));
-        state.put(MEASURED_NEW, String.valueOf(newBytes + measured(MEASURED_NEW)));
+        Measured before = measured();
+        state.put(MEASURED, new Measured(before.oldBytes() + oldBytes, before.newBytes() + newBytes));
     }
 
     /** The measured ratio of new to old bytes once a step measured one, else {@code configured}. */
     double growth(double configured) {
-        long oldBytes = measured(MEASURED_OLD);
-        long newBytes = measured(MEASURED_NEW);
-        return oldBytes > 0 && newBytes > 0 ? (double) newBytes / oldBytes : configured;
+        Measured measured = measured();
+        return measured.oldBytes() > 0 && measured.newBytes() > 0
+                ? (double) measured.newBytes() / measured.oldBytes() : configured;
     }
 
-    private long measured(String key) {
-        return state.get(key).map(Long::parseLong).orElse(0L);
+    private Measured measured() {
+        return state.get(MEASURED, Measured.class).orElse(new Measured(0, 0));
     }
 
     /** The system a plan's steps are masked from: a {@code .drv}, or a toplevel when its derivations were gone. */
@@ -115,28 +120,11 @@ final class SteppingState {
 
     /** What a plan remembered of the proposed toplevel, if it proposed it. */
     Optional<Planned> planned(StorePath toplevel) {
-        Optional<String> upgraded = state.get(PLAN_UPGRADED + toplevel);
-        Optional<String> rest = state.get(PLAN_REST + toplevel);
-        if (upgraded.isEmpty() || rest.isEmpty()) {
-            return Optional.empty();
-        }
-        Set<String> units = new TreeSet<>(List.of(upgraded.get().split(",")));
-        units.remove("");
-        List<Batch> batches = new ArrayList<>();
-        if (!rest.get().isEmpty()) {
-            for (String batch : rest.get().split(";")) {
-                int eq = batch.lastIndexOf('=');
-                batches.add(new Batch(List.of(batch.substring(0, eq).split(",")),
-                        Long.parseLong(batch.substring(eq + 1))));
-            }
-        }
-        return Optional.of(new Planned(units, batches));
+        return state.get(PLAN + toplevel, Planned.class);
     }
 
     /** Notes, for a plan's later steps, what the step to {@code toplevel} upgraded and what comes after it. */
     void planned(StorePath toplevel, Collection<String> upgraded, List<Batch> rest) {
-        state.put(PLAN_UPGRADED + toplevel, String.join(",", upgraded));
-        state.put(PLAN_REST + toplevel, rest.stream().map(b -> String.join(",", b.units()) + "=" + b.addedBytes())
-                .collect(Collectors.joining(";")));
+        state.put(PLAN + toplevel, new Planned(new TreeSet<>(upgraded), rest));
     }
 }

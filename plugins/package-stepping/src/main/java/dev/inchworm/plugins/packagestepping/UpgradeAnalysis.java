@@ -1,5 +1,6 @@
 package dev.inchworm.plugins.packagestepping;
 
+import dev.inchworm.api.estimate.FootprintEstimate;
 import dev.inchworm.api.nix.Nix;
 import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
@@ -38,10 +39,11 @@ final class UpgradeAnalysis {
     private final StoreFootprints footprints;
     private final Schedule schedule;
     private final long free;
+    private final Optional<FootprintEstimate> whole;
 
     private UpgradeAnalysis(StrategyContext<PackageSteppingStrategy.Settings> context, StoreDerivations source,
                             Masking masking, Map<StorePath, PathInfo> current, StoreFootprints footprints,
-                            Schedule schedule, long free) {
+                            Schedule schedule, long free, Optional<FootprintEstimate> whole) {
         this.context = context;
         this.source = source;
         this.masking = masking;
@@ -49,6 +51,7 @@ final class UpgradeAnalysis {
         this.footprints = footprints;
         this.schedule = schedule;
         this.free = free;
+        this.whole = whole;
     }
 
     /**
@@ -65,7 +68,7 @@ final class UpgradeAnalysis {
             throw new Refused("the target's derivation " + targetDrv + " is not in the store (collected since the "
                     + "evaluation?): evaluate the target again");
         }
-        List<PathInfo> infos = nix.pathInfo(nix.closure(toplevel, false));
+        List<PathInfo> infos = nix.closureInfo(toplevel);
         Map<StorePath, PathInfo> current = new HashMap<>();
         infos.forEach(i -> current.put(i.path(), i));
         // Without the current system's derivations (substituted, or collected with
@@ -73,7 +76,7 @@ final class UpgradeAnalysis {
         Optional<StorePath> currentDrv = context.current().drv()
                 .or(() -> Optional.ofNullable(current.get(toplevel)).flatMap(PathInfo::deriver))
                 .filter(nix::isValid);
-        StoreDerivations source = new StoreDerivations(nix);
+        StoreDerivations source = new StoreDerivations(nix, RunMemory.of(nix));
         try {
             source.prefetch(targetDrv);
             currentDrv.ifPresent(source::prefetch);
@@ -106,16 +109,25 @@ final class UpgradeAnalysis {
         }
         Schedule schedule = new StepPlanner(footprints.itemBytes(), free, settings.batchBytes(), maxUnits)
                 .plan(footprints.footprints());
+        Optional<FootprintEstimate> whole = Optional.empty();
+        if (schedule instanceof Schedule.Steps one && one.batches().size() == 1) {
+            // The whole rest in one step is the work full-rebuild estimates: the same figure.
+            whole = Optional.of(context.estimator().estimate(targetDrv));
+        }
+        // As full-rebuild decides: it does not fit when it needs more than is free plus what a
+        // collection would free now (the reclaimers run before the build).
+        boolean wholeDoesNotFit = whole.filter(w -> w.bytes() > free && w.bytes() > free + garbageBytes(nix)).isPresent();
         if (schedule instanceof Schedule.Steps steps && steps.batches().size() == 1
-                && steps.batches().get(0).units().size() > 1 && targetRanOutOfDiskFromHere(context)) {
-            // The whole rest in one step is what just ran out of disk from this very system (say,
-            // full-rebuild before us): proposing it again would fail the same way, so halve it.
+                && steps.batches().get(0).units().size() > 1 && (wholeDoesNotFit || targetRanOutOfDiskFromHere(context))) {
+            // The whole rest in one step does not fit by the shared estimate, or is what just ran
+            // out of disk from this very system (say, full-rebuild before us): halve it.
+            whole = Optional.empty();
             int half = Math.max(1, steps.batches().get(0).units().size() / 2);
             state.limitUnits(maxUnits == 0 ? half : Math.min(maxUnits, half));
             schedule = new StepPlanner(footprints.itemBytes(), free, settings.batchBytes(),
                     maxUnits == 0 ? half : Math.min(maxUnits, half)).plan(footprints.footprints());
         }
-        return new UpgradeAnalysis(context, source, masking, current, footprints, schedule, free);
+        return new UpgradeAnalysis(context, source, masking, current, footprints, schedule, free, whole);
     }
 
     /**
@@ -135,6 +147,11 @@ final class UpgradeAnalysis {
             }
         }
         return false;
+    }
+
+    private static long garbageBytes(Nix nix) {
+        List<StorePath> dead = nix.deadPaths().stream().filter(p -> !p.isDerivation()).toList();
+        return dead.isEmpty() ? 0 : nix.pathInfo(dead).stream().mapToLong(PathInfo::narSize).sum();
     }
 
     /** What the configured binary caches know of the new units' outputs and their closures. */
@@ -275,5 +292,10 @@ final class UpgradeAnalysis {
 
     long free() {
         return free;
+    }
+
+    /** The shared estimator's figure for the whole rest, when the schedule proposes it in one step. */
+    Optional<FootprintEstimate> whole() {
+        return whole;
     }
 }

@@ -1,5 +1,6 @@
 package dev.inchworm.plugins.packagestepping;
 
+import dev.inchworm.api.ByteSize;
 import dev.inchworm.api.host.Host;
 import dev.inchworm.api.host.PluginState;
 import dev.inchworm.api.nix.Evaluation;
@@ -36,10 +37,10 @@ class PackageSteppingStrategyTest {
         assertEquals(1.1, defaults.growthFactor());
         assertEquals(50, defaults.maxSteps());
         assertEquals(0, defaults.batchBytes());
-        assertEquals(512 * MiB, new PackageSteppingStrategy.Settings(null, null, "512MiB", null).batchBytes());
-        assertEquals(2L << 30, new PackageSteppingStrategy.Settings(null, null, "2G", null).batchBytes());
+        assertEquals(512 * MiB, new PackageSteppingStrategy.Settings(null, null, ByteSize.of("512MiB"), null).batchBytes());
+        assertEquals(2L << 30, new PackageSteppingStrategy.Settings(null, null, ByteSize.of("2G"), null).batchBytes());
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
-                () -> new PackageSteppingStrategy.Settings(null, null, "lots", null));
+                () -> new PackageSteppingStrategy.Settings(null, null, ByteSize.of("batchSize", "lots"), null));
         assertTrue(size.getMessage().contains("batchSize") && size.getMessage().contains("lots"), size.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new PackageSteppingStrategy.Settings(0.0, null, null, null));
         assertThrows(IllegalArgumentException.class, () -> new PackageSteppingStrategy.Settings(null, 0, null, null));

@@ -41,36 +41,32 @@ public final class SwapFile implements Provisioner<SwapFile.Settings> {
      * @param minFreeMemory when set, acquire only when MemAvailable + SwapFree is below this
      * @param priority      the swap priority ({@code swapon -p}), -1 to 32767; the kernel's when unset
      */
-    public record Settings(String path, String size, String keepFree, String minFreeMemory, Integer priority) {
+    public record Settings(String path, ByteSize size, ByteSize keepFree, ByteSize minFreeMemory, Integer priority) {
         public Settings {
             path = path == null ? "/var/lib/inchworm/swapfile" : path;
             if (!path.startsWith("/") || path.endsWith("/") || path.contains("\n")) {
                 throw new IllegalArgumentException("path must be an absolute file path: '" + path + "'");
             }
-            size = size == null ? "2GiB" : size;
-            if (ByteSize.parse("size", size) < 64 * 1024) {
+            size = size == null ? ByteSize.of("2GiB") : size;
+            if (size.bytes() < 64 * 1024) {
                 throw new IllegalArgumentException("size: a swap file needs at least 64 KiB: '" + size + "'");
             }
-            keepFree = keepFree == null ? "64MiB" : keepFree;
-            ByteSize.parse("keepFree", keepFree);
-            if (minFreeMemory != null) {
-                ByteSize.parse("minFreeMemory", minFreeMemory);
-            }
+            keepFree = keepFree == null ? ByteSize.of("64MiB") : keepFree;
             if (priority != null && (priority < -1 || priority > 32767)) {
                 throw new IllegalArgumentException("priority must be -1 to 32767: " + priority);
             }
         }
 
         long sizeBytes() {
-            return ByteSize.parse("size", size);
+            return size.bytes();
         }
 
         long keepFreeBytes() {
-            return ByteSize.parse("keepFree", keepFree);
+            return keepFree.bytes();
         }
 
         Optional<Long> minFreeMemoryBytes() {
-            return Optional.ofNullable(minFreeMemory).map(m -> ByteSize.parse("minFreeMemory", m));
+            return Optional.ofNullable(minFreeMemory).map(ByteSize::bytes);
         }
 
         String folder() {

@@ -1,5 +1,6 @@
 package dev.inchworm.plugins.swapfile;
 
+import dev.inchworm.api.ByteSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -24,12 +25,12 @@ class SettingsAndParsingTest {
                 () -> new SwapFile.Settings("swapfile", null, null, null, null)).getMessage());
         assertEquals("size: not a size: 'lots' (write bytes as a number, or e.g. 64MiB, 1.5GiB, 512M)",
                 assertThrows(IllegalArgumentException.class,
-                        () -> new SwapFile.Settings(null, "lots", null, null, null)).getMessage());
+                        () -> new SwapFile.Settings(null, ByteSize.of("size", "lots"), null, null, null)).getMessage());
         assertEquals("size: a swap file needs at least 64 KiB: '4k'", assertThrows(IllegalArgumentException.class,
-                () -> new SwapFile.Settings(null, "4k", null, null, null)).getMessage());
+                () -> new SwapFile.Settings(null, ByteSize.of("size", "4k"), null, null, null)).getMessage());
         assertEquals("priority must be -1 to 32767: 40000", assertThrows(IllegalArgumentException.class,
                 () -> new SwapFile.Settings(null, null, null, null, 40000)).getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new SwapFile.Settings(null, null, null, "much", null));
+        assertThrows(IllegalArgumentException.class, () -> new SwapFile.Settings(null, null, null, ByteSize.of("minFreeMemory", "much"), null));
     }
 
     @Test

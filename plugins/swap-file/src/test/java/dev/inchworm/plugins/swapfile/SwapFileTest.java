@@ -1,5 +1,6 @@
 package dev.inchworm.plugins.swapfile;
 
+import dev.inchworm.api.ByteSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +24,7 @@ class SwapFileTest {
     final SwapFile swapFile = new SwapFile();
 
     static SwapFile.Settings settings(String path, String size) {
-        return new SwapFile.Settings(path, size, "1MiB", null, null);
+        return new SwapFile.Settings(path, ByteSize.of(size), ByteSize.of("1MiB"), null, null);
     }
 
     static List<String> swaps(SandboxHost host) {
@@ -42,7 +43,7 @@ class SwapFileTest {
             String path = host.swapDir().orElseThrow().resolve("swapfile").toString();
             try {
                 long usedBefore = host.usedBytes();
-                var context = OnHost.context(host, new SwapFile.Settings(path, "16MiB", "1MiB", "1000TiB", 7));
+                var context = OnHost.context(host, new SwapFile.Settings(path, ByteSize.of("16MiB"), ByteSize.of("1MiB"), ByteSize.of("1000TiB"), 7));
 
                 swapFile.acquire(context);
 
@@ -162,7 +163,7 @@ class SwapFileTest {
     void noSwapFileWhenMemoryIsPlenty() {
         try (SandboxHost host = SandboxHost.builder().loopExt4(32).swapFolder().build()) {
             String path = host.swapDir().orElseThrow().resolve("swapfile").toString();
-            var context = OnHost.context(host, new SwapFile.Settings(path, "8MiB", "1MiB", "1MiB", null));
+            var context = OnHost.context(host, new SwapFile.Settings(path, ByteSize.of("8MiB"), ByteSize.of("1MiB"), ByteSize.of("1MiB"), null));
 
             swapFile.acquire(context);
 

@@ -13,6 +13,7 @@ import dev.inchworm.runtime.engine.StrategyChain;
 import dev.inchworm.runtime.journal.InstalledRevisions;
 import dev.inchworm.runtime.journal.Journal;
 import dev.inchworm.runtime.journal.JournalPluginState;
+import dev.inchworm.runtime.journal.LearnedNotes;
 import dev.inchworm.runtime.journal.RunRecord;
 import dev.inchworm.runtime.journal.StepRecord;
 import java.util.List;
@@ -39,7 +40,8 @@ final class ActiveRun {
         this.journal = journal;
         this.progress = progress;
         this.installed = InstalledRevisions.open(setup.stateDir());
-        this.calls = new ExtensionCalls(setup, (point, id) -> new JournalPluginState(journal, point + ":" + id));
+        this.calls = new ExtensionCalls(setup, (point, id) -> new JournalPluginState(journal, point + ":" + id),
+                LearnedNotes.open(setup.stateDir(), true));
         this.chain = new StrategyChain(setup.extensions(), calls);
         this.upkeep = new Upkeep(this);
     }

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Step phase BUILDING -> SETTING_PROFILE: realises the step's derivation under a GC root of
@@ -20,12 +22,14 @@ import java.util.Optional;
  */
 final class Build implements StepPhaseHandler {
 
+    private static final Logger LOG = LoggerFactory.getLogger("inchworm.engine");
     private static final Duration SAMPLE_EVERY = Duration.ofMillis(200);
 
     @Override
     public StepRecord act(ActiveRun run, StepRecord step) {
         Path root = run.upkeep().gcRoot(run.record(), step.number());
         run.progress().stage("building " + step.drv().name());
+        run.nix().currentGeneration().ifPresent(g -> run.calls().expect(g.toplevel(), step.drv()));
         StoreSampler sampler = StoreSampler.start(run.calls()::measure, SAMPLE_EVERY, run.progress()::storage);
         List<StorePath> outputs;
         try {
@@ -45,10 +49,23 @@ final class Build implements StepPhaseHandler {
             sampler.close();
         }
         if (!outputs.contains(step.toplevel())) {
-            return withPeak(step, sampler).failed(StepResult.Outcome.FAILED, StepFailure.own(StepFailure.ERROR,
+            return withPeak(step, sampler).failed(StepResult.Outcome.FAILED, StepFailure.own(StepFailure.Kind.ERROR,
                     "the step built " + outputs + ", not its toplevel " + step.toplevel()));
         }
-        return withPeak(step, sampler).withPhase(StepPhase.SETTING_PROFILE);
+        StepRecord built = withPeak(step, sampler);
+        learn(run, built);
+        return built.withPhase(StepPhase.SETTING_PROFILE);
+    }
+
+    /** The shared estimator keeps what this build measured: its peak growth and the units' sizes. */
+    private static void learn(ActiveRun run, StepRecord built) {
+        try {
+            long total = run.calls().measure().store().totalBytes();
+            long usedBefore = total - built.freeBytesBefore();
+            run.calls().learn(built.drv(), Math.max(0, built.peakStoreBytes() - usedBefore));
+        } catch (RuntimeException e) {
+            LOG.warn("could not keep what step {} measured", built.number(), e);
+        }
     }
 
     private static StepRecord withPeak(StepRecord step, StoreSampler sampler) {

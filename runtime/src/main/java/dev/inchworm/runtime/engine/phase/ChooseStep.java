@@ -43,7 +43,7 @@ final class ChooseStep {
     /** A strategy's reaction to the failed last step: a smaller step, or a pass. */
     static void react(ActiveRun run, StepRecord failed, Evaluation target) {
         StepFailure failure = failed.failure();
-        if (failure.kind().equals(StepFailure.ACTIVATION) || failure.kind().equals(StepFailure.ERROR)) {
+        if (failure.kind() == StepFailure.Kind.ACTIVATION || failure.kind() == StepFailure.Kind.ERROR) {
             throw new RunFailed(RunFailure.of("step " + failed.number() + " (" + failed.description() + ") failed: "
                     + failure));
         }
@@ -120,7 +120,7 @@ final class ChooseStep {
         }
         StepRecord step = failed.get();
         String which = "step " + step.number() + " (" + step.description() + ")";
-        if (!step.failure().kind().equals(StepFailure.OUT_OF_DISK)) {
+        if (step.failure().kind() != StepFailure.Kind.OUT_OF_DISK) {
             return RunFailure.of(which + " failed: " + step.failure() + "; no strategy could go on (" + passes + ")");
         }
         long reserve = active.setup().config().reserveBytes();

@@ -2,16 +2,29 @@ package dev.inchworm.runtime.engine.phase;
 
 import dev.inchworm.api.nix.Evaluation;
 import dev.inchworm.api.nix.NixException;
+import dev.inchworm.api.nix.NixFailure;
+import dev.inchworm.api.reclaim.Reclaimed;
+import dev.inchworm.api.reclaim.Reclaimer;
+import dev.inchworm.runtime.engine.Bound;
 import dev.inchworm.runtime.journal.RunFailure;
 import dev.inchworm.runtime.journal.RunRecord;
 import dev.inchworm.runtime.journal.Target;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Run phase 1: the target's evaluation, once per run (a resumed run reads it from the
  * journal). Its {@code .drv} is rooted: collections after a failed step must not take the
- * derivations a later strategy (package-stepping) works from.
+ * derivations a later strategy (package-stepping) works from. An evaluation that runs out of
+ * disk is treated as out of disk, not as a broken target: reclaimed, then retried once.
  */
 final class EvaluateTarget {
+
+    private static final Logger LOG = LoggerFactory.getLogger("inchworm.engine");
 
     private EvaluateTarget() {
     }
@@ -26,8 +39,14 @@ final class EvaluateTarget {
         run.progress().stage("evaluating " + record.targetRevision().shortId());
         Evaluation evaluation;
         try {
-            evaluation = run.setup().source().evaluate(record.targetRevision());
+            evaluation = evaluateOrReclaim(run, record);
         } catch (NixException e) {
+            if (outOfDisk(e.failure())) {
+                throw new RunFailed(RunFailure.of("the target " + record.targetRevision().shortId()
+                        + " could not be evaluated: the store ran out of disk while evaluating, again after "
+                        + "reclaiming (" + e.failure().detail().lines().reduce((a, b) -> b).orElse("")
+                        + "); free space for the evaluation's derivations and database growth, then try again"));
+            }
             throw new RunFailed(RunFailure.of("the target " + record.targetRevision().shortId()
                     + " does not evaluate: " + e.failure().detail()));
         } catch (RuntimeException e) {
@@ -37,5 +56,50 @@ final class EvaluateTarget {
         run.update(r -> r.withTarget(Target.of(evaluation)));
         run.upkeep().keepDerivation(evaluation.drv(), run.upkeep().targetDrvRoot(run.record()));
         return evaluation;
+    }
+
+    /**
+     * Evaluates; an evaluation that runs out of disk (the {@code .drv} files and the database's
+     * growth need room too) is retried once after reclaiming. A second failure is thrown.
+     */
+    private static Evaluation evaluateOrReclaim(ActiveRun run, RunRecord record) {
+        try {
+            return run.setup().source().evaluate(record.targetRevision());
+        } catch (NixException e) {
+            if (!outOfDisk(e.failure())) {
+                throw e;
+            }
+            LOG.warn("evaluating {} ran out of disk: {}", record.targetRevision().shortId(), e.failure().detail());
+            run.progress().note("the evaluation ran out of disk; reclaiming and evaluating again");
+            if (e.failure() instanceof NixFailure.OutOfDisk full && full.storeFull()) {
+                run.upkeep().recoverFullStore();
+            }
+            run.upkeep().collectGarbage("after the evaluation ran out of disk");
+            reclaim(run, record);
+            run.progress().stage("evaluating " + record.targetRevision().shortId() + " again");
+            return run.setup().source().evaluate(record.targetRevision());
+        }
+    }
+
+    /** The reclaimers, cheapest first, each asked for the engine's reserve. */
+    private static void reclaim(ActiveRun run, RunRecord record) {
+        List<Bound<? extends Reclaimer<?>, ?>> cheapestFirst = new ArrayList<>(run.setup().extensions().reclaimers());
+        cheapestFirst.sort(Comparator.comparingInt(b -> b.extension().cost()));
+        long wanted = Math.max(run.setup().config().reserveBytes(), 1);
+        for (Bound<? extends Reclaimer<?>, ?> reclaimer : cheapestFirst) {
+            try {
+                Reclaimed freed = run.calls().reclaim(reclaimer, run.upkeep().protectedGenerations(record), wanted);
+                run.progress().note(reclaimer.id() + ": " + freed.summary());
+            } catch (RuntimeException e) {
+                LOG.warn("reclaimer {} failed", reclaimer.id(), e);
+            }
+        }
+    }
+
+    /** Out of disk, as Nix or SQLite says it while evaluating. */
+    static boolean outOfDisk(NixFailure failure) {
+        String detail = failure.detail().toLowerCase(Locale.ROOT);
+        return failure instanceof NixFailure.OutOfDisk || detail.contains("database or disk is full")
+                || detail.contains("no space left");
     }
 }

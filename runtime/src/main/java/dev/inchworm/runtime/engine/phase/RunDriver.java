@@ -49,6 +49,7 @@ final class RunDriver {
             }
         } catch (RuntimeException | Error e) {
             primary = e;
+            saveReportQuietly(run, e);
             throw e;
         } finally {
             try {
@@ -93,6 +94,22 @@ final class RunDriver {
         } catch (RuntimeException e) {
             LOG.error("unexpected error in run {}", run.record().runId(), e);
             rollBack(run, RunFailure.of("unexpected error: " + e));
+        } catch (VirtualMachineError e) {
+            // Out of memory (or stack) in a step: what filled it is unreachable once unwound, so
+            // the run can still restore the host and report; a second one leaves the journal
+            // rolling back, for the next run to finish.
+            LOG.error("{} in run {}", e, run.record().runId(), e);
+            rollBack(run, RunFailure.of("the JVM ran out of resources: " + e
+                    + " (a bigger heap: INCHWORM_JAVA_OPTS=-Xmx...)"));
+        }
+    }
+
+    /** A report of where the run stands, when it ends by an exception: the journal has the rest. */
+    private static void saveReportQuietly(ActiveRun run, Throwable failure) {
+        try {
+            new Reports(run.setup().stateDir()).save(RunReport.of(run.record()));
+        } catch (RuntimeException | Error e) {
+            failure.addSuppressed(e);
         }
     }
 

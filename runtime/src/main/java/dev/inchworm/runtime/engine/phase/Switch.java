@@ -27,7 +27,7 @@ final class Switch implements StepPhaseHandler {
             failed = e.getMessage();
         }
         if (failed != null) {
-            return step.failed(StepResult.Outcome.FAILED, StepFailure.own(StepFailure.ACTIVATION,
+            return step.failed(StepResult.Outcome.FAILED, StepFailure.own(StepFailure.Kind.ACTIVATION,
                     "switch-to-configuration " + action + " failed: " + failed));
         }
         return step.withPhase(StepPhase.PRUNING);

@@ -1,6 +1,7 @@
 # The NixOS-like aggregator layer over the packages: system-path, etc, initrd and the
-# toplevel, which carries bin/switch-to-configuration.
-{ hostName, version, stateDir, systemPackages, kernel }:
+# toplevel, which carries bin/switch-to-configuration. Services get unit files (one small
+# aggregator each, like NixOS's unit files) gathered in system-units, which etc links.
+{ hostName, version, stateDir, systemPackages, kernel, services ? [ ] }:
 let
   aggregator = attrs: derivation ({
     system = builtins.currentSystem;
@@ -16,12 +17,27 @@ in rec {
     args = [ "-c" (builtins.readFile ./build-system-path.sh) ];
   };
 
-  etc = aggregator {
+  units = map (p: aggregator {
+    name = "unit-${p.pname}.service";
+    text = "[Service]\nExecStart=${p}/bin/${p.pname}\n";
+    args = [ "-c" "export PATH=/usr/bin:/bin; printf '%s' \"$text\" > $out" ];
+  }) services;
+
+  systemUnits = aggregator {
+    name = "system-units";
+    inherit units;
+    args = [ "-c" "export PATH=/usr/bin:/bin; mkdir -p $out; for u in $units; do ln -s $u $out/; done" ];
+  };
+
+  etc = aggregator ({
     name = "etc";
     # embeds store paths as text, as NixOS's /etc files do
     text = builtins.concatStringsSep "" (map (p: "${p.pname}=${p}\n") systemPackages);
     args = [ "-c" "export PATH=/usr/bin:/bin; mkdir -p $out/etc; printf '%s' \"$text\" > $out/etc/packages.conf" ];
-  };
+  } // (if services == [ ] then { } else {
+    systemd = systemUnits;
+    args = [ "-c" "export PATH=/usr/bin:/bin; mkdir -p $out/etc; printf '%s' \"$text\" > $out/etc/packages.conf; ln -s $systemd $out/etc/systemd" ];
+  }));
 
   # built from the kernel (as NixOS copies its modules) without referencing it
   initrd = if kernel == null then null else aggregator {

@@ -32,6 +32,14 @@ public interface DerivationSource {
                 "derivation " + drv + " is gone and its output paths are unknown")).outputPaths();
     }
 
+    /**
+     * The {@code hashDerivationModulo} of a derivation, when the source computed it already
+     * (a source that keeps only part of a derivation must); empty: compute it from the text.
+     */
+    default Optional<SortedMap<String, byte[]>> moduloHashes(StorePath drv) {
+        return Optional.empty();
+    }
+
     /** Reads {@code drv} or fails with a message naming it. */
     default Derivation require(StorePath drv) {
         return read(drv).orElseThrow(() -> new IllegalArgumentException("derivation " + drv + " is not in the store"));

@@ -56,7 +56,7 @@ public final class ModuloHashes {
      *     content-addressed or impure derivation in the closure
      */
     public SortedMap<String, byte[]> of(StorePath drvPath) {
-        SortedMap<String, byte[]> known = memo.get(drvPath);
+        SortedMap<String, byte[]> known = known(drvPath);
         if (known != null) {
             return known;
         }
@@ -66,7 +66,7 @@ public final class ModuloHashes {
         stack.push(drvPath);
         while (!stack.isEmpty()) {
             StorePath path = stack.peek();
-            if (memo.containsKey(path)) {
+            if (known(path) != null) {
                 stack.pop();
                 continue;
             }
@@ -77,7 +77,7 @@ public final class ModuloHashes {
                 onStack.add(path);
                 if (drv.kind() != Derivation.Kind.FIXED_OUTPUT) {
                     for (StorePath input : drv.inputDrvs().keySet()) {
-                        if (!memo.containsKey(input)) {
+                        if (known(input) == null) {
                             if (onStack.contains(input)) {
                                 throw new IllegalArgumentException("derivation cycle through " + input);
                             }
@@ -93,6 +93,15 @@ public final class ModuloHashes {
             stack.pop();
         }
         return memo.get(drvPath);
+    }
+
+    /** The hashes memoised here or computed by the source already; null when neither. */
+    private SortedMap<String, byte[]> known(StorePath drvPath) {
+        SortedMap<String, byte[]> known = memo.get(drvPath);
+        if (known == null && !remembered.containsKey(drvPath)) {
+            known = source.moduloHashes(drvPath).orElse(null);
+        }
+        return known;
     }
 
     /**

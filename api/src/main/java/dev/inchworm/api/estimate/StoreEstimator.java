@@ -1,0 +1,244 @@
+package dev.inchworm.api.estimate;
+
+import dev.inchworm.api.Api;
+import dev.inchworm.api.host.PluginState;
+import dev.inchworm.api.nix.DryRun;
+import dev.inchworm.api.nix.Nix;
+import dev.inchworm.api.nix.PathInfo;
+import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.api.nix.derivation.Derivation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The estimator over a host's Nix (docs/estimates.md): for a derivation, what
+ * {@code nix-store --realise --dry-run} says would be fetched and built, each path sized by
+ * the best source known, in this order: a binary cache's narinfo {@code NarSize}; what this
+ * host measured when it built the unit before ({@code learned}, kept in {@code learned} notes);
+ * the old counterpart (the paths of the current system with the same package name, versions
+ * stripped); else the median path of the current system. Plus Nix's transient growth per path
+ * registered ({@link #TRANSIENT_PER_PATH}).
+ */
+@Api(status = Api.Status.EXPERIMENTAL, since = "0.3")
+public final class StoreEstimator implements Estimator {
+
+    /**
+     * Nix's SQLite write-ahead log grows while paths are registered, and is checkpointed only
+     * later: measured on this project's sandbox hosts at about 21-28 KiB per derivation while
+     * {@code nix-instantiate} registers a system (of which about 4.5 KiB per derivation stays
+     * in the database), by sampling the size of {@code /nix/var/nix/db} before, during and
+     * after. The upper figure is used per path a step registers.
+     */
+    public static final long TRANSIENT_PER_PATH = 28 * 1024;
+
+    /** Key prefix of the learned notes, one per unit name. */
+    public static final String LEARNED_KEY = "unit.";
+
+    // name-1.2.3[-output]: the package name is what comes before the first "-<digit>".
+    private static final Pattern VERSION = Pattern.compile("-[0-9]");
+
+    /**
+     * What a finished step taught about one unit.
+     *
+     * @param outputBytes NAR bytes of the unit's outputs as built
+     * @param peakBytes   the unit's share of the step's measured peak growth (in proportion to
+     *                    its outputs): covers its sources, intermediate outputs and Nix's growth
+     */
+    public record Learned(long outputBytes, long peakBytes) {
+    }
+
+    private final Nix nix;
+    private final StorePath current;
+    private final PluginState learned;
+    private final Map<StorePath, List<StorePath>> built = new ConcurrentHashMap<>();
+    private Map<String, Long> byPackage;
+    private long median;
+
+    /**
+     * @param nix     the host's Nix
+     * @param current the current system's toplevel (its paths are the old counterparts)
+     * @param learned where learned sizes are read and kept
+     */
+    public StoreEstimator(Nix nix, StorePath current, PluginState learned) {
+        this.nix = nix;
+        this.current = current;
+        this.learned = learned;
+    }
+
+    @Override
+    public FootprintEstimate estimate(StorePath drv) {
+        DryRun dryRun = nix.dryRun(drv);
+        built.put(drv, dryRun.toBuild());
+        List<FootprintEstimate.Term> terms = new ArrayList<>();
+        if (!dryRun.toFetch().isEmpty()) {
+            // The narinfo NarSize of each path when the caches answer for all of them (exact);
+            // else the unpacked size the dry run printed (rounded to two decimals of a MiB).
+            Set<StorePath> toFetch = new HashSet<>(dryRun.toFetch());
+            List<PathInfo> infos = nix.cachedPathInfo(dryRun.toFetch()).stream()
+                    .filter(i -> toFetch.contains(i.path())).toList();
+            long known = infos.stream().map(PathInfo::path).distinct().count();
+            long fetched = known == toFetch.size() || dryRun.unpackedBytes().isEmpty()
+                    ? infos.stream().mapToLong(PathInfo::narSize).sum()
+                    : dryRun.unpackedBytes().getAsLong();
+            terms.add(new FootprintEstimate.Term(FootprintEstimate.FETCHED, "narinfo", dryRun.toFetch().size(), fetched));
+        }
+        Map<StorePath, List<StorePath>> outputsOf = new LinkedHashMap<>();
+        Map<StorePath, Boolean> fixedOutput = new HashMap<>();
+        readDerivations(dryRun.toBuild(), outputsOf, fixedOutput);
+        List<StorePath> outputs = new ArrayList<>();
+        outputsOf.values().forEach(outputs::addAll);
+        Map<StorePath, Long> cached = new HashMap<>();
+        if (!outputs.isEmpty()) {
+            nix.cachedPathInfo(outputs).forEach(i -> cached.put(i.path(), i.narSize()));
+        }
+        Map<String, long[]> sums = new LinkedHashMap<>();
+        int registered = dryRun.toFetch().size();
+        for (StorePath path : dryRun.toBuild()) {
+            String unit = unitName(path);
+            boolean source = fixedOutput.getOrDefault(path, false);
+            String kind = source ? FootprintEstimate.SOURCES : FootprintEstimate.BUILT;
+            List<StorePath> outs = outputsOf.getOrDefault(path, List.of());
+            long bytes;
+            String basis;
+            if (!outs.isEmpty() && cached.keySet().containsAll(outs)) {
+                bytes = outs.stream().mapToLong(cached::get).sum();
+                basis = "cache";
+                registered += outs.size();
+            } else if (learned(unit) != null) {
+                Learned l = learned(unit);
+                bytes = Math.max(l.outputBytes(), l.peakBytes());
+                kind = FootprintEstimate.LEARNED;
+                basis = "learned";
+            } else if (oldCounterparts().containsKey(unit)) {
+                bytes = oldCounterparts().get(unit);
+                basis = "old-counterpart";
+                registered += Math.max(1, outs.size());
+            } else {
+                bytes = median;
+                basis = "default";
+                registered += Math.max(1, outs.size());
+            }
+            long[] sum = sums.computeIfAbsent(kind + "/" + basis, k -> new long[2]);
+            sum[0]++;
+            sum[1] += bytes;
+        }
+        for (String kind : List.of(FootprintEstimate.BUILT, FootprintEstimate.SOURCES, FootprintEstimate.LEARNED)) {
+            for (String basis : List.of("cache", "learned", "old-counterpart", "default")) {
+                long[] sum = sums.get(kind + "/" + basis);
+                if (sum != null) {
+                    terms.add(new FootprintEstimate.Term(kind, basis, (int) sum[0], sum[1]));
+                }
+            }
+        }
+        if (registered > 0) {
+            terms.add(new FootprintEstimate.Term(FootprintEstimate.TRANSIENT, "per-path", registered,
+                    registered * TRANSIENT_PER_PATH));
+        }
+        List<String> units = dryRun.toBuild().stream().map(StoreEstimator::unitName).distinct().toList();
+        return new FootprintEstimate(terms, units, dryRun.toBuild().size(), dryRun.toFetch().size());
+    }
+
+    /**
+     * The outputs of each derivation and whether it is fixed-output (a source), from the
+     * {@code .drv} files read in one go; a backend that cannot read them (or a file that does
+     * not parse) gives the outputs alone, and the derivation counts as a build.
+     */
+    private void readDerivations(List<StorePath> drvs, Map<StorePath, List<StorePath>> outputsOf,
+                                 Map<StorePath, Boolean> fixedOutput) {
+        Map<StorePath, String> texts;
+        try {
+            texts = drvs.isEmpty() ? Map.of() : nix.readDerivations(drvs);
+        } catch (RuntimeException e) {
+            texts = Map.of();
+        }
+        for (StorePath path : drvs) {
+            String text = texts.get(path);
+            try {
+                if (text != null) {
+                    Derivation d = Derivation.read(path, text);
+                    outputsOf.put(path, List.copyOf(d.outputPaths().values()));
+                    fixedOutput.put(path, d.isFixedOutput());
+                    continue;
+                }
+            } catch (RuntimeException e) {
+                // read its outputs from Nix below
+            }
+            try {
+                outputsOf.put(path, List.copyOf(nix.outputs(path).values()));
+            } catch (RuntimeException e) {
+                outputsOf.put(path, List.of());
+            }
+        }
+    }
+
+    /** True when this estimator estimated {@code drv} and has not learned from it yet. */
+    public boolean knows(StorePath drv) {
+        return built.containsKey(drv);
+    }
+
+    @Override
+    public void learn(StorePath drv, long peakGrowthBytes) {
+        List<StorePath> toBuild = built.remove(drv);
+        if (toBuild == null || toBuild.isEmpty()) {
+            return;
+        }
+        Map<String, Long> units = new LinkedHashMap<>();
+        List<StorePath> outputs = new ArrayList<>();
+        Map<StorePath, String> unitOf = new HashMap<>();
+        for (StorePath path : toBuild) {
+            for (StorePath out : nix.outputs(path).values()) {
+                outputs.add(out);
+                unitOf.put(out, unitName(path));
+            }
+        }
+        for (PathInfo info : nix.pathInfo(outputs)) {
+            units.merge(unitOf.get(info.path()), info.narSize(), Long::sum);
+        }
+        long total = units.values().stream().mapToLong(Long::longValue).sum();
+        if (total <= 0) {
+            return;
+        }
+        long peak = Math.max(peakGrowthBytes, 0);
+        units.forEach((unit, bytes) -> learned.put(LEARNED_KEY + unit,
+                new Learned(bytes, Math.round((double) peak * bytes / total))));
+    }
+
+    private Learned learned(String unit) {
+        return learned.get(LEARNED_KEY + unit, Learned.class).orElse(null);
+    }
+
+    private synchronized Map<String, Long> oldCounterparts() {
+        if (byPackage == null) {
+            Map<String, Long> sizes = new HashMap<>();
+            List<Long> all = new ArrayList<>();
+            for (PathInfo info : nix.pathInfo(nix.closure(current, false))) {
+                sizes.merge(packageName(info.path().name()), info.narSize(), Long::sum);
+                all.add(info.narSize());
+            }
+            all.sort(null);
+            median = all.isEmpty() ? 0 : all.get(all.size() / 2);
+            byPackage = sizes;
+        }
+        return byPackage;
+    }
+
+    /** The unit (package) name of a derivation: {@code firefox-128.0.drv} -> {@code firefox}. */
+    public static String unitName(StorePath drv) {
+        String name = drv.name();
+        return packageName(name.endsWith(".drv") ? name.substring(0, name.length() - ".drv".length()) : name);
+    }
+
+    /** {@code firefox-127.0-dev} -> {@code firefox}; a name without a version is its own. */
+    public static String packageName(String name) {
+        Matcher m = VERSION.matcher(name);
+        return m.find() ? name.substring(0, m.start()) : name;
+    }
+}

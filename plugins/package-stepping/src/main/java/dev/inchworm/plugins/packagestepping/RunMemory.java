@@ -1,0 +1,24 @@
+package dev.inchworm.plugins.packagestepping;
+
+import dev.inchworm.api.nix.Nix;
+import dev.inchworm.plugins.packagestepping.derivation.StoreDerivations;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * The derivations read during one run, kept from one call of the strategy to the next: the
+ * run's backend (one {@link Nix} object per run) is the key, so a run reads each {@code .drv}
+ * once, and the memory goes with the backend when the run ends.
+ */
+final class RunMemory {
+
+    private static final Map<Nix, StoreDerivations.Memory> MEMORIES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private RunMemory() {
+    }
+
+    static StoreDerivations.Memory of(Nix nix) {
+        return MEMORIES.computeIfAbsent(nix, n -> new StoreDerivations.Memory());
+    }
+}

@@ -1,0 +1,300 @@
+package dev.inchworm.runtime.nix;
+
+import dev.inchworm.api.nix.NixOutputException;
+import dev.inchworm.api.nix.PathInfo;
+import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.api.nix.derivation.Derivation;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads of whole closures and derivation trees, streamed and in few commands, for systems of
+ * tens of thousands of paths: closures line by line ({@code nix-store --query --requisites}),
+ * their registration facts from {@code nix-store --dump-db PATHS}, {@code .drv} files with one
+ * {@code stat} and one {@code cat} per chunk of paths, and many derivations added with one
+ * evaluation. Store paths are interned: each path is one object however often it is named.
+ */
+final class BulkStore {
+
+    // Arguments up to this many characters per command (ARG_MAX is 2 MiB or more).
+    private static final int ARGUMENT_CHARS_PER_CALL = 100_000;
+    // Prints "SIZE PATH" for each file that exists, a blank line, then those files' bytes one
+    // after the other: two processes for any number of files. Missing files are left out by
+    // both (their errors dropped); one deleted between the two makes the bytes come up short,
+    // which the reader reports.
+    private static final String READ_FILES = "stat -c '%s %n' -- \"$@\" 2>/dev/null; echo; cat -- \"$@\" 2>/dev/null; exit 0";
+    private static final Pattern QUOTED_PATH = Pattern.compile("\"(/nix/store/[^\"]+)\"");
+
+    private final NixCommands nix;
+    private final Path workDir;
+    private final Map<String, StorePath> interned = new ConcurrentHashMap<>();
+
+    BulkStore(NixCommands nix, Path workDir) {
+        this.nix = nix;
+        this.workDir = workDir;
+    }
+
+    /** The one object for this path. */
+    StorePath intern(String path) {
+        StorePath known = interned.get(path);
+        if (known != null) {
+            return known;
+        }
+        StorePath fresh = new StorePath(path);
+        StorePath raced = interned.putIfAbsent(path, fresh);
+        return raced != null ? raced : fresh;
+    }
+
+    StorePath intern(StorePath path) {
+        return intern(path.path());
+    }
+
+    /** The closure of a path, streamed (topologically sorted: what a path references comes first). */
+    List<StorePath> closure(StorePath path, boolean includeOutputs) {
+        List<String> args = new ArrayList<>(List.of("--query", "--requisites"));
+        if (includeOutputs) {
+            args.add("--include-outputs");
+        }
+        args.add(path.path());
+        List<StorePath> closure = new ArrayList<>();
+        nix.lines(nix.classic("nix-store", args), line -> {
+            if (!line.isBlank()) {
+                closure.add(intern(NixOutput.storePath(line).path()));
+            }
+        });
+        return closure;
+    }
+
+    /** Every path's facts in the closure of {@code path}: {@code nix-store --dump-db} over the closure, in chunks. */
+    List<PathInfo> closureInfo(StorePath path) {
+        List<StorePath> closure = closure(path, false);
+        List<PathInfo> infos = new ArrayList<>(closure.size());
+        for (List<String> chunk : chunks(closure)) {
+            List<String> args = new ArrayList<>(List.of("--dump-db"));
+            args.addAll(chunk);
+            Registrations parser = new Registrations(infos::add);
+            nix.lines(nix.classic("nix-store", args), parser::line);
+            parser.end();
+        }
+        return infos;
+    }
+
+    /** Reads {@code .drv} files with one {@code stat} and one {@code cat} per chunk, streamed. */
+    void forEachDerivation(Collection<StorePath> drvs, BiConsumer<StorePath, String> each) {
+        List<StorePath> paths = drvs.stream().distinct().toList();
+        for (List<String> chunk : chunks(paths)) {
+            List<String> argv = new ArrayList<>(List.of("sh", "-c", READ_FILES, "sh"));
+            argv.addAll(chunk);
+            nix.run(nix.plain(argv).withStdoutReader(in -> readFiles(new BufferedInputStream(in, 1 << 16), each)));
+        }
+    }
+
+    /** One file's bytes, as ISO-8859-1 text. */
+    String readFile(StorePath path) {
+        StringBuilder text = new StringBuilder();
+        nix.run(nix.plain(List.of("cat", "--", path.path())).withStdoutReader(in ->
+                text.append(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1))));
+        return text.toString();
+    }
+
+    private void readFiles(InputStream in, BiConsumer<StorePath, String> each) throws IOException {
+        List<StorePath> order = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        for (String line = asciiLine(in); line != null && !line.isEmpty(); line = asciiLine(in)) {
+            int space = line.indexOf(' ');
+            try {
+                sizes.add(Integer.parseInt(line.substring(0, Math.max(0, space))));
+            } catch (NumberFormatException e) {
+                throw new NixOutputException("reading derivations, expected 'SIZE PATH', got '"
+                        + NixOutput.abbreviate(line) + "'", e);
+            }
+            order.add(intern(NixOutput.storePath(line.substring(space + 1)).path()));
+        }
+        for (int i = 0; i < order.size(); i++) {
+            byte[] bytes = in.readNBytes(sizes.get(i));
+            if (bytes.length != sizes.get(i)) {
+                throw new NixOutputException("reading derivations, the output ended inside " + order.get(i));
+            }
+            each.accept(order.get(i), new String(bytes, StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    private static String asciiLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+            }
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Adds derivations with one {@code nix-instantiate --eval}: each is a {@code builtins.toFile}
+     * of its ATerm with its references as context (see {@link NixCli#addDerivation}), each
+     * forced after the one before it, so a later one may use an earlier one.
+     */
+    List<StorePath> addDerivations(List<Map.Entry<String, String>> derivations) {
+        if (derivations.isEmpty()) {
+            return List.of();
+        }
+        List<Path> files = new ArrayList<>();
+        try {
+            Path dir = Files.createDirectories(workDir.resolve("add-derivation"));
+            StringBuilder expr = new StringBuilder("let\n  add = name: refs: file: builtins.toFile name (builtins.concatStringsSep \"\"\n"
+                    + "    (map (path: builtins.substring 0 0 (builtins.storePath path)) refs) + builtins.readFile (/. + file));\n");
+            for (int i = 0; i < derivations.size(); i++) {
+                String name = derivations.get(i).getKey();
+                String aterm = derivations.get(i).getValue();
+                NixCli.requireDerivationName(name);
+                Path file = Files.createTempFile(dir, name + "-", ".aterm");
+                files.add(file);
+                Files.write(file, aterm.getBytes(StandardCharsets.ISO_8859_1));
+                expr.append("  d").append(i).append(" = ");
+                if (i > 0) {
+                    expr.append("builtins.seq d").append(i - 1).append(' ');
+                }
+                expr.append("(add ").append(NixCli.nixString(name + ".drv")).append(" [");
+                for (StorePath ref : Derivation.parse(name, aterm).references()) {
+                    expr.append(' ').append(NixCli.nixString(ref.path()));
+                }
+                expr.append(" ] ").append(NixCli.nixString(file.toAbsolutePath().toString())).append(");\n");
+            }
+            expr.append("in [");
+            for (int i = 0; i < derivations.size(); i++) {
+                expr.append(" d").append(i);
+            }
+            expr.append(" ]\n");
+            Path exprFile = Files.createTempFile(dir, "derivations-", ".nix");
+            files.add(exprFile);
+            Files.writeString(exprFile, expr);
+            String printed = nix.text(nix.classic("nix-instantiate", List.of("--eval", "--strict",
+                    "--read-write-mode", exprFile.toAbsolutePath().toString())));
+            List<StorePath> added = new ArrayList<>();
+            Matcher m = QUOTED_PATH.matcher(printed);
+            while (m.find()) {
+                added.add(intern(NixOutput.storePath(m.group(1)).path()));
+            }
+            if (added.size() != derivations.size()) {
+                throw new NixOutputException("adding " + derivations.size() + " derivations, Nix printed "
+                        + added.size() + " paths: " + NixOutput.abbreviate(printed));
+            }
+            return added;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write derivations to add under " + workDir, e);
+        } finally {
+            files.forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException ignored) {
+                    // a temporary file left in the work folder
+                }
+            });
+        }
+    }
+
+    private static List<List<String>> chunks(List<StorePath> paths) {
+        List<List<String>> chunks = new ArrayList<>();
+        List<String> chunk = new ArrayList<>();
+        int chars = 0;
+        for (StorePath path : paths) {
+            if (!chunk.isEmpty() && chars + path.path().length() >= ARGUMENT_CHARS_PER_CALL) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+                chars = 0;
+            }
+            chunk.add(path.path());
+            chars += path.path().length() + 1;
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        return chunks;
+    }
+
+    /**
+     * {@code nix-store --dump-db} output: per path its path, NAR hash, NAR size, deriver (or
+     * an empty line), the number of references and the references, one per line.
+     */
+    private final class Registrations {
+        private final Consumer<PathInfo> each;
+        private int field;
+        private StorePath path;
+        private long narSize;
+        private Optional<StorePath> deriver;
+        private int left;
+        private List<StorePath> references;
+
+        Registrations(Consumer<PathInfo> each) {
+            this.each = each;
+        }
+
+        void line(String line) {
+            switch (field) {
+                case 0 -> {
+                    if (line.isEmpty()) {
+                        return;
+                    }
+                    path = intern(NixOutput.storePath(line).path());
+                }
+                case 1 -> { } // the NAR hash
+                case 2 -> narSize = number(line);
+                case 3 -> deriver = line.isBlank() ? Optional.empty() : Optional.of(intern(line.strip()));
+                case 4 -> {
+                    left = (int) number(line);
+                    references = new ArrayList<>(left);
+                    if (left == 0) {
+                        done();
+                        return;
+                    }
+                }
+                default -> {
+                    references.add(intern(line.strip()));
+                    if (--left == 0) {
+                        done();
+                        return;
+                    }
+                }
+            }
+            field++;
+        }
+
+        private long number(String line) {
+            try {
+                return Long.parseLong(line.strip());
+            } catch (NumberFormatException e) {
+                throw new NixOutputException("nix-store --dump-db: expected a number in the entry of " + path
+                        + ", got '" + NixOutput.abbreviate(line) + "'", e);
+            }
+        }
+
+        private void done() {
+            each.accept(new PathInfo(path, narSize, references, deriver));
+            field = 0;
+        }
+
+        void end() {
+            if (field != 0) {
+                throw new NixOutputException("nix-store --dump-db ended inside the entry of " + path);
+            }
+        }
+    }
+}
