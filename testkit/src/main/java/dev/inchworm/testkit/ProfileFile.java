@@ -37,7 +37,13 @@ public final class ProfileFile {
         profile.put("nix", nix);
         profile.put("switch", "switch");
         profile.put("stateDir", host.stateDir().resolve("inchworm").toString());
-        profile.put("pluginsDir", host.workDir().resolve("plugins").toString());
+        Path plugins = host.workDir().resolve("plugins");
+        try {
+            Files.createDirectories(plugins); // a pluginsDir that does not exist is refused
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + plugins, e);
+        }
+        profile.put("pluginsDir", plugins.toString());
         strategies("full-rebuild");
         probe("statvfs", Map.of("path", host.storeRoot().resolve("store").toString()));
         rollback("generation");

@@ -56,6 +56,14 @@ final class ConfigCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             HostProfile profile = config.root.readProfile(file);
+            // The file is checked, not the host: the NixOS module validates the profile inside Nix's
+            // build sandbox, where the host's repository is absent. plan and upgrade refuse it.
+            try {
+                HostSession.requireSource(profile, file);
+            } catch (dev.inchworm.runtime.engine.RunRefused missing) {
+                spec.commandLine().getErr().println("inchworm: warning: " + missing.getMessage()
+                        + " (plan and upgrade refuse to run until it does)");
+            }
             if (!noPlugins) {
                 try (PluginRegistry registry = config.root.loadPlugins(Optional.of(profile))) {
                     registry.select(profile);

@@ -64,6 +64,19 @@ final class HostSession implements AutoCloseable {
     }
 
     /**
+     * The system source must be there to plan or upgrade from (unless a remote brings it):
+     * said up front, naming the key, instead of as a revision that cannot be found.
+     */
+    static void requireSource(HostProfile profile, Path profileFile) {
+        var system = profile.system();
+        if (system.remote().isEmpty() && !java.nio.file.Files.isDirectory(system.repository())) {
+            throw new dev.inchworm.runtime.engine.RunRefused(profileFile + ": system.repository " + system.repository()
+                    + (java.nio.file.Files.exists(system.repository()) ? " is not a folder" : " does not exist")
+                    + "; it must be a git checkout of the system's configuration");
+        }
+    }
+
+    /**
      * The crash-test hook ({@code INCHWORM_CRASH_AFTER}): says so on standard error and waits to
      * be killed with SIGKILL; if nobody does, halts (no shutdown hooks, no finally blocks).
      */

@@ -3,6 +3,7 @@ package dev.inchworm.runtime.cli;
 import dev.inchworm.runtime.config.HostProfile;
 import dev.inchworm.runtime.config.ProfileReader;
 import dev.inchworm.runtime.plugin.ApiVersion;
+import dev.inchworm.runtime.plugin.PluginException;
 import dev.inchworm.runtime.plugin.PluginRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,6 +108,12 @@ public final class InchwormCommand implements Callable<Integer> {
 
     /** Loads the plugins for a command; the caller closes the registry. */
     public PluginRegistry loadPlugins(Optional<HostProfile> profile) {
+        profile.flatMap(HostProfile::pluginsDir).ifPresent(dir -> {
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                throw new PluginException("pluginsDir " + dir + (java.nio.file.Files.exists(dir) ? " is not a folder"
+                        : " does not exist") + "; create it, or remove pluginsDir from the profile");
+            }
+        });
         return PluginRegistry.load(pluginFolders(profile));
     }
 

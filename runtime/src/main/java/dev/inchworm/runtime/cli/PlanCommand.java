@@ -40,6 +40,7 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (HostSession session = HostSession.open(root, profileOption.required())) {
+            HostSession.requireSource(session.profile(), profileOption.required());
             Plan plan = session.engine().plan(new UpgradeRequest(Optional.ofNullable(to), Optional.ofNullable(from)),
                     TerminalProgress.choose(spec.commandLine().getErr(), output.json(), false));
             if (output.json()) {

@@ -52,6 +52,7 @@ final class UpgradeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         UpgradeRequest request = new UpgradeRequest(Optional.ofNullable(to), Optional.ofNullable(from));
         try (HostSession session = HostSession.open(root, profileOption.required())) {
+            HostSession.requireSource(session.profile(), profileOption.required());
             Progress shown = TerminalProgress.choose(err, output.json(), progress);
             if (dryRun) {
                 var plan = session.engine().plan(request, shown);

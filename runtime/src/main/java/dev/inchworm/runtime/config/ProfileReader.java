@@ -573,6 +573,13 @@ public final class ProfileReader {
         }
 
         private Path path(String value, String key, String pointer) {
+            if (value.isBlank()) {
+                throw new ProfileException(locations.at(pointer), key, "must not be empty; give a folder");
+            }
+            if (value.chars().anyMatch(Character::isISOControl)) {
+                throw new ProfileException(locations.at(pointer), key,
+                        "must not contain control characters (a newline, a tab)");
+            }
             try {
                 return baseDir.resolve(value).normalize();
             } catch (InvalidPathException e) {

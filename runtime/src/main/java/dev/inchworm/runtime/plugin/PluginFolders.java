@@ -159,6 +159,7 @@ final class PluginFolders extends DefaultPluginManager {
             if (!Files.isDirectory(root)) {
                 continue;
             }
+            PluginPaths.requireSafe(root);
             try (Stream<Path> files = Files.list(root)) {
                 files.filter(f -> f.getFileName().toString().endsWith(".jar") && Files.isRegularFile(f))
                         .sorted().forEach(jars::add);
@@ -166,6 +167,7 @@ final class PluginFolders extends DefaultPluginManager {
                 throw new PluginException("cannot list plugin folder " + root + ": " + e.getMessage(), e);
             }
         }
+        jars.forEach(PluginPaths::requireSafe);
         return jars;
     }
 }

@@ -69,8 +69,15 @@ public final class PluginRegistry implements AutoCloseable {
         PluginFolders folders = new PluginFolders(roots, apiVersion);
         List<LoadFailure> failures = new ArrayList<>();
         Map<String, Path> loaded = new LinkedHashMap<>();
-        for (Path jar : folders.jars()) {
+        List<Path> jars = folders.jars();
+        PluginIds.check(jars);
+        for (Path jar : jars) {
             String name = pluginName(jar);
+            Optional<String> notAPlugin = PluginIds.notAPluginJar(jar);
+            if (notAPlugin.isPresent()) {
+                failures.add(new LoadFailure(name, jar, notAPlugin.get()));
+                continue;
+            }
             Optional<String> bundled = bundledFramework(jar);
             if (bundled.isPresent()) {
                 failures.add(new LoadFailure(name, jar, "the jar bundles " + bundled.get()

@@ -46,7 +46,8 @@ class CliTest {
     }
 
     @BeforeEach
-    void bundledPlugins() {
+    void bundledPlugins() throws IOException {
+        Files.createDirectories(tmp.resolve("repo"));
         plugins = tmp.resolve("plugins");
         TestPlugins builder = new TestPlugins(tmp);
         builder.plugin("fixed").source("t.fixed.Probe", TestPlugins.probeSource("t.fixed", "Probe", "statvfs", ""), true)
@@ -80,7 +81,7 @@ class CliTest {
 
     static final String MINIMAL = """
             host: test-host
-            system: {repository: /r, expression: default.nix, attribute: system}
+            system: {repository: repo, expression: default.nix, attribute: system}
             """;
 
     @Test

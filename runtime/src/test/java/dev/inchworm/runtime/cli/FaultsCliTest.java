@@ -234,4 +234,106 @@ class FaultsCliTest {
         assertTrue(Files.readString(tmp.resolve("state").resolve("plugin-call")).startsWith("probe 'hostile' (measure)"),
                 "the call stays named for the next run");
     }
+
+    @ParameterizedTest(name = "plugins folder {0}")
+    @CsvSource({"0777", "0775", "0757"})
+    void aPluginFolderOrJarWritableByOthersIsRefusedNamingIt(String mode) throws Exception {
+        Path third = Files.createDirectories(tmp.resolve("third"));
+        Path jar = new TestPlugins(tmp).plugin("extra").source("t.extra.Probe",
+                TestPlugins.probeSource("t.extra", "Probe", "extra", ""), true).writeTo(third);
+        Path file = tmp.resolve("p.yaml");
+        Files.writeString(file, Files.readString(profile()) + "pluginsDir: " + third + "\n");
+        Files.setPosixFilePermissions(third, java.nio.file.attribute.PosixFilePermissions.fromString(rwx(mode)));
+        Run folder = run("--plugins-dir", plugins.toString(), "config", "validate", file.toString());
+        assertEquals(2, folder.code(), folder.out() + folder.err());
+        assertTrue(folder.err().contains("plugin path " + third + " is writable by"), folder.err());
+
+        Files.setPosixFilePermissions(third, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString(rwx(mode)));
+        Run inJar = run("--plugins-dir", plugins.toString(), "status", "--profile", file.toString());
+        assertEquals(2, inJar.code(), inJar.out() + inJar.err());
+        assertTrue(inJar.err().contains("plugin path " + jar + " is writable by"), inJar.err());
+    }
+
+    private static String rwx(String octal) {
+        String[] parts = {"---", "--x", "-w-", "-wx", "r--", "r-x", "rw-", "rwx"};
+        return parts[octal.charAt(1) - '0'] + parts[octal.charAt(2) - '0'] + parts[octal.charAt(3) - '0'];
+    }
+
+    @ParameterizedTest(name = "pluginsDir {0}")
+    @CsvSource({"missing", "a file"})
+    void aPluginsDirThatIsNoFolderIsRefused(String kind) throws Exception {
+        Path dir = tmp.resolve("nowhere");
+        if (kind.equals("a file")) {
+            Files.writeString(dir, "");
+        }
+        Path file = tmp.resolve("p.yaml");
+        Files.writeString(file, Files.readString(profile()) + "pluginsDir: " + dir + "\n");
+        Run r = run("--plugins-dir", plugins.toString(), "config", "validate", file.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("pluginsDir " + dir + (kind.equals("missing") ? " does not exist" : " is not a folder")),
+                r.err());
+    }
+
+    @ParameterizedTest(name = "stateDir {0}")
+    @CsvSource(delimiter = '|', value = {"'\"\"' | must not be empty", "'\"/var/lib/in\\nchworm\"' | must not contain control characters"})
+    void aStateDirThatIsEmptyOrHoldsANewlineIsRefused(String value, String expected) throws Exception {
+        Path file = tmp.resolve("p.yaml");
+        Files.writeString(file, Files.readString(profile()).replaceAll("stateDir: .*", java.util.regex.Matcher.quoteReplacement("stateDir: " + value)));
+        Run r = run("config", "validate", "--no-plugins", file.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("stateDir: " + expected), r.err());
+    }
+
+    @org.junit.jupiter.api.Test
+    void twoJarsWithOnePluginIdAreRefusedNamingBoth() throws Exception {
+        Path first = new TestPlugins(tmp).plugin("dup").source("t.dup.Probe",
+                TestPlugins.probeSource("t.dup", "Probe", "dup-one", ""), true).writeTo(plugins);
+        Path renamed = Files.move(first, plugins.resolve("dup-a.jar"));
+        Path second = new TestPlugins(Files.createDirectories(tmp.resolve("b"))).plugin("dup").source("t.dup.Probe",
+                TestPlugins.probeSource("t.dup", "Probe", "dup-two", ""), true).writeTo(plugins);
+        Run r = run("--plugins-dir", plugins.toString(), "plugins");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("the plugin id 'dup' is declared by two jars: " + renamed + " and " + second),
+                r.err());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPluginIdThatIsNoIdIsRefused() throws Exception {
+        new TestPlugins(tmp).plugin("Bad ID; rm -rf").source("t.bad.Probe",
+                TestPlugins.probeSource("t.bad", "Probe", "bad", ""), true).writeTo(plugins);
+        Run r = run("--plugins-dir", plugins.toString(), "plugins");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("declares the plugin id 'Bad ID; rm -rf'"), r.err());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aJarThatIsNoJarAndAPluginClassThatThrowsAreReportedClearly() throws Exception {
+        Files.writeString(plugins.resolve("broken.jar"), "not a jar");
+        try (var zip = new java.util.jar.JarOutputStream(Files.newOutputStream(plugins.resolve("bare.jar")))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("x.txt"));
+        }
+        new TestPlugins(tmp).plugin("throws").source("t.thrower.Probe", TestPlugins.probeSource("t.thrower", "Probe",
+                "throws", "if (true) { throw new IllegalStateException(\"no config here\"); }"), true).writeTo(plugins);
+        Run r = run("--plugins-dir", plugins.toString(), "plugins");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertFalse(r.out().contains("NullPointerException"), r.out());
+        assertTrue(r.out().contains("broken.jar (" + plugins.resolve("broken.jar") + "): not a jar (zip) file"), r.out());
+        assertTrue(r.out().contains("bare.jar (" + plugins.resolve("bare.jar") + "): a jar without a manifest"), r.out());
+        assertTrue(r.out().contains("no config here"), r.out());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aMissingSystemRepositoryIsRefusedByPlanNamingTheKeyAndValidateWarns() throws Exception {
+        Path file = tmp.resolve("p.yaml");
+        Files.writeString(file, Files.readString(profile()).replace(tmp.resolve("repo").toString(), "/no/such/repo"));
+        Run plan = run("--plugins-dir", plugins.toString(), "plan", "--profile", file.toString());
+        assertEquals(2, plan.code(), plan.out() + plan.err());
+        assertTrue(plan.err().contains("system.repository /no/such/repo does not exist"), plan.err());
+        // validate checks the file (the NixOS module runs it in Nix's build sandbox, without the host)
+        Run validate = run("--plugins-dir", plugins.toString(), "config", "validate", file.toString());
+        assertEquals(0, validate.code(), validate.out() + validate.err());
+        assertTrue(validate.err().contains("warning: ") && validate.err().contains("/no/such/repo does not exist"),
+                validate.err());
+    }
 }

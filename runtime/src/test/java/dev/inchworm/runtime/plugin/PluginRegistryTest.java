@@ -130,16 +130,14 @@ class PluginRegistryTest {
     }
 
     @Test
-    void twoJarsWithTheSamePluginIdLoadTheFirstAndReportTheSecond() {
+    void twoJarsWithTheSamePluginIdAreRefusedNamingBoth() {
         Path bundled = tmp.resolve("bundled");
         Path third = tmp.resolve("third");
         good(bundled, "same", "one");
         good(third, "same", "two");
-        try (PluginRegistry registry = PluginRegistry.load(List.of(bundled, third), "0.1.0")) {
-            assertTrue(registry.find(ExtensionKind.PROBE, "one").isPresent());
-            assertTrue(registry.find(ExtensionKind.PROBE, "two").isEmpty());
-            assertEquals(third.resolve("same.jar"), registry.failures().get(0).path());
-        }
+        PluginException e = assertThrows(PluginException.class, () -> PluginRegistry.load(List.of(bundled, third), "0.1.0"));
+        assertTrue(e.getMessage().contains("the plugin id 'same' is declared by two jars: " + bundled.resolve("same.jar")
+                + " and " + third.resolve("same.jar")), e.getMessage());
     }
 
     @Test

@@ -47,6 +47,7 @@ public final class StoreDerivations implements DerivationSource {
         private final Map<StorePath, Derivation> derivations = new HashMap<>();
         private final Map<StorePath, SortedMap<String, byte[]>> hashes = new HashMap<>();
         private final Map<String, StorePath> paths = new HashMap<>();
+        private final Map<StorePath, List<StorePath>> closures = new HashMap<>();
 
         StorePath intern(String path) {
             StorePath known = paths.get(path);
@@ -91,7 +92,13 @@ public final class StoreDerivations implements DerivationSource {
             return;
         }
         List<StorePath> missing = new ArrayList<>();
-        for (StorePath path : nix.closure(drv, false)) {
+        // The closure of a valid path never changes and stays valid with it: asked once a run.
+        List<StorePath> closure = memory.closures.get(drv);
+        if (closure == null) {
+            closure = nix.closure(drv, false);
+            memory.closures.put(drv, closure);
+        }
+        for (StorePath path : closure) {
             if (path.isDerivation()) {
                 if (memory.derivations.containsKey(path)) {
                     seen.add(path);

@@ -4,11 +4,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Orders and batches units so that the store's predicted usage stays within what is free at
@@ -24,6 +22,11 @@ import java.util.Set;
  * cheapest first; then the others, those that free the most first (the classic order for
  * tasks that borrow and return space), the biggest first among equals. A step takes picks while its peak fits and its limits
  * allow, so small units batch up and a mass rebuild takes a handful of steps.
+ *
+ * <p>Items are numbered and each unit's sets held as bits ({@link ItemBits}), so that scoring
+ * every candidate at every pick costs words, not hash lookups: a mass rebuild of a system of
+ * thousands of packages (hundreds of units, each holding thousands of items) plans in well
+ * under a second.
  */
 public final class StepPlanner {
 
@@ -47,31 +50,50 @@ public final class StepPlanner {
         this.maxUnitsPerStep = maxUnitsPerStep;
     }
 
+    /** A unit's footprint as bits. */
+    private record Unit(String key, boolean forced, ItemBits oldBits, ItemBits newBits, int[] oldIds) {
+    }
+
     /** Plans all steps for these units. */
     public Schedule plan(Collection<Footprint> units) {
-        Map<String, Footprint> remaining = new LinkedHashMap<>();
-        units.stream().sorted(Comparator.comparing(Footprint::key)).forEach(u -> remaining.put(u.key(), u));
-        Map<String, Integer> oldHolders = new HashMap<>();
-        for (Footprint u : remaining.values()) {
-            for (String item : u.oldItems()) {
-                oldHolders.merge(item, 1, Integer::sum);
-            }
+        List<Footprint> sorted = units.stream().sorted(Comparator.comparing(Footprint::key)).toList();
+        Map<String, Integer> ids = new HashMap<>();
+        for (Footprint u : sorted) {
+            u.oldItems().forEach(i -> ids.putIfAbsent(i, ids.size()));
+            u.newItems().forEach(i -> ids.putIfAbsent(i, ids.size()));
         }
-        Set<String> newHave = new HashSet<>();
-        long start = bytes(oldHolders.keySet());
+        int n = ids.size();
+        long[] sizes = new long[n];
+        ids.forEach((item, id) -> sizes[id] = itemBytes.getOrDefault(item, 0L));
+        Map<String, Unit> remaining = new LinkedHashMap<>();
+        int[] oldHolders = new int[n];
+        for (Footprint u : sorted) {
+            ItemBits oldBits = new ItemBits(n);
+            ItemBits newBits = new ItemBits(n);
+            int[] oldIds = u.oldItems().stream().mapToInt(ids::get).toArray();
+            for (int id : oldIds) {
+                oldBits.set(id);
+                oldHolders[id]++;
+            }
+            u.newItems().forEach(i -> newBits.set(ids.get(i)));
+            remaining.put(u.key(), new Unit(u.key(), u.forced(), oldBits, newBits, oldIds));
+        }
+        ItemBits none = new ItemBits(n);
+        ItemBits held = positive(oldHolders);
+        ItemBits newHave = new ItemBits(n);
+        long start = held.sizeWithout(none, none, sizes);
         long present = start;
         long worst = 0;
         List<Schedule.Batch> batches = new ArrayList<>();
         boolean first = true;
         while (!remaining.isEmpty()) {
-            Map<String, Integer> holdersAfter = new HashMap<>(oldHolders);
-            Set<String> batchNew = new HashSet<>(newHave);
+            Step step = new Step(oldHolders.clone(), newHave.copy(), held, sizes);
             long peak = present;
             List<String> batch = new ArrayList<>();
             if (first) {
-                for (Footprint u : remaining.values()) {
+                for (Unit u : remaining.values()) {
                     if (u.forced()) {
-                        peak += take(u, batchNew, holdersAfter, oldHolders);
+                        peak += step.take(u);
                         batch.add(u.key());
                     }
                 }
@@ -80,10 +102,10 @@ public final class StepPlanner {
                 }
             }
             while (maxUnitsPerStep <= 0 || batch.size() < maxUnitsPerStep || first && batch.isEmpty()) {
-                Footprint pick = null;
+                Unit pick = null;
                 long pickAdds = 0;
-                for (Footprint u : order(remaining.values(), batch, batchNew, holdersAfter, oldHolders)) {
-                    long adds = added(u, batchNew, oldHolders);
+                for (Unit u : order(remaining.values(), batch, step)) {
+                    long adds = step.added(u);
                     boolean fits = peak + adds - start <= freeBytes;
                     boolean withinBatch = batch.isEmpty() || batchBytes <= 0 || peak + adds - present <= batchBytes;
                     if (fits && withinBatch) {
@@ -95,96 +117,104 @@ public final class StepPlanner {
                 if (pick == null) {
                     break;
                 }
-                take(pick, batchNew, holdersAfter, oldHolders);
+                step.take(pick);
                 peak += pickAdds;
                 batch.add(pick.key());
             }
             if (batch.isEmpty()) {
-                Map<String, Integer> holders = oldHolders;
-                Footprint least = remaining.values().stream()
-                        .min(Comparator.comparingLong((Footprint u) -> added(u, batchNew, holders))
-                                .thenComparing(Footprint::key)).orElseThrow();
-                return new Schedule.Unfit(least.key(), present + added(least, batchNew, holders) - start,
-                        freeBytes, batches);
+                Unit least = remaining.values().stream()
+                        .min(Comparator.comparingLong(step::added).thenComparing(Unit::key)).orElseThrow();
+                return new Schedule.Unfit(least.key(), present + step.added(least) - start, freeBytes, batches);
             }
             worst = Math.max(worst, peak - start);
             batches.add(new Schedule.Batch(batch, peak - present, peak - start));
             batch.forEach(remaining::remove);
-            oldHolders = holdersAfter;
-            oldHolders.values().removeIf(n -> n <= 0);
-            newHave = batchNew;
-            Set<String> held = new HashSet<>(oldHolders.keySet());
-            held.addAll(newHave);
-            present = bytes(held);
+            oldHolders = step.holdersAfter;
+            held = positive(oldHolders);
+            newHave = step.batchNew;
+            present = held.sizeOr(newHave, sizes);
             first = false;
         }
         return new Schedule.Steps(batches, worst);
     }
 
-    /** The candidates in pick order for the batch so far. */
-    private List<Footprint> order(Collection<Footprint> remaining, List<String> batch, Set<String> batchNew,
-                                  Map<String, Integer> holdersAfter, Map<String, Integer> oldHolders) {
-        List<Footprint> candidates = new ArrayList<>();
+    private static ItemBits positive(int[] counts) {
+        ItemBits bits = new ItemBits(counts.length);
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                bits.set(i);
+            }
+        }
+        return bits;
+    }
+
+    /**
+     * One step being filled: the new items it holds ({@code batchNew}, those of earlier steps
+     * included), how many remaining units hold each old item after it, and which old items
+     * exactly one does ({@code single}: upgrading that one frees them).
+     */
+    private static final class Step {
+        final int[] holdersAfter;
+        final ItemBits batchNew;
+        final ItemBits single;
+        final ItemBits held;
+        final long[] sizes;
+
+        Step(int[] holdersAfter, ItemBits batchNew, ItemBits held, long[] sizes) {
+            this.holdersAfter = holdersAfter;
+            this.batchNew = batchNew;
+            this.held = held;
+            this.sizes = sizes;
+            this.single = new ItemBits(holdersAfter.length);
+            for (int i = 0; i < holdersAfter.length; i++) {
+                if (holdersAfter[i] == 1) {
+                    single.set(i);
+                }
+            }
+        }
+
+        /** New bytes the unit would add: its new items neither built in this step yet nor held already. */
+        long added(Unit u) {
+            return u.newBits().sizeWithout(batchNew, held, sizes);
+        }
+
+        /** Old bytes the unit would free: old items it alone holds, not needed new. */
+        long freed(Unit u) {
+            return u.oldBits().sizeWithin(single, batchNew, u.newBits(), sizes);
+        }
+
+        long take(Unit u) {
+            long adds = added(u);
+            batchNew.or(u.newBits());
+            for (int id : u.oldIds()) {
+                int left = --holdersAfter[id];
+                if (left == 1) {
+                    single.set(id);
+                } else {
+                    single.clear(id);
+                }
+            }
+            return adds;
+        }
+    }
+
+    private static List<Unit> order(Collection<Unit> remaining, List<String> batch, Step step) {
+        List<Unit> candidates = new ArrayList<>();
         Map<String, long[]> score = new HashMap<>();
-        for (Footprint u : remaining) {
+        for (Unit u : remaining) {
             if (batch.contains(u.key())) {
                 continue;
             }
-            long adds = added(u, batchNew, oldHolders);
-            long frees = freed(u, batchNew, holdersAfter);
-            score.put(u.key(), new long[] {adds, frees});
+            score.put(u.key(), new long[] {step.added(u), step.freed(u)});
             candidates.add(u);
         }
         candidates.sort(Comparator
-                .comparing((Footprint u) -> score.get(u.key())[0] > score.get(u.key())[1])
+                .comparing((Unit u) -> score.get(u.key())[0] > score.get(u.key())[1])
                 .thenComparingLong(u -> score.get(u.key())[0] <= score.get(u.key())[1]
                         ? score.get(u.key())[0] : -score.get(u.key())[1])
                 // Among equals, the biggest first: its build-time transients come while the least is held.
                 .thenComparingLong(u -> -score.get(u.key())[0])
-                .thenComparing(Footprint::key));
+                .thenComparing(Unit::key));
         return candidates;
-    }
-
-    /** Bytes a unit's new items add to the store as it is during the step. */
-    private long added(Footprint u, Set<String> newHave, Map<String, Integer> oldHolders) {
-        long sum = 0;
-        for (String item : u.newItems()) {
-            if (!newHave.contains(item) && !oldHolders.containsKey(item)) {
-                sum += size(item);
-            }
-        }
-        return sum;
-    }
-
-    /** Bytes of a unit's old items no other remaining unit holds, collected after the step. */
-    private long freed(Footprint u, Set<String> newHave, Map<String, Integer> holdersAfter) {
-        long sum = 0;
-        for (String item : u.oldItems()) {
-            if (holdersAfter.getOrDefault(item, 0) == 1 && !newHave.contains(item) && !u.newItems().contains(item)) {
-                sum += size(item);
-            }
-        }
-        return sum;
-    }
-
-    /** Puts a unit into the batch; returns the bytes it adds. */
-    private long take(Footprint u, Set<String> batchNew, Map<String, Integer> holdersAfter,
-                      Map<String, Integer> oldHolders) {
-        long adds = added(u, batchNew, oldHolders);
-        batchNew.addAll(u.newItems());
-        u.oldItems().forEach(i -> holdersAfter.merge(i, -1, Integer::sum));
-        return adds;
-    }
-
-    private long bytes(Set<String> items) {
-        long sum = 0;
-        for (String item : items) {
-            sum += size(item);
-        }
-        return sum;
-    }
-
-    private long size(String item) {
-        return itemBytes.getOrDefault(item, 0L);
     }
 }
