@@ -49,6 +49,12 @@ final class NixEval {
             }
             tried.add(lib);
         }
+        // the workspace this project is developed in keeps it there, wherever a clone was made
+        Path workspace = Path.of("/work/shared/nixpkgs-lib");
+        if (Files.isRegularFile(workspace.resolve("lib/default.nix"))) {
+            return workspace;
+        }
+        tried.add(workspace);
         throw new AssertionError("the Nixpkgs library (lib/ of nix-community/nixpkgs.lib) is needed to evaluate "
                 + "nix/module.nix and was not found at " + tried + "; set INCHWORM_NIXPKGS_LIB to its folder "
                 + "(docs/install.md, 'Tests')");
