@@ -32,6 +32,24 @@ final class NixEval {
     private NixEval() {
     }
 
+    /** The checkout's {@code origin} when it is a folder on this machine, else null. */
+    private static Path origin() {
+        try {
+            Process p = new ProcessBuilder("git", "-C", Dist.ROOT.toString(), "config", "--get", "remote.origin.url")
+                    .redirectErrorStream(true).start();
+            String url = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0 || !url.startsWith("/")) {
+                return null;
+            }
+            return Path.of(url).toAbsolutePath().normalize();
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     static Path nixpkgsLib() {
         String given = System.getProperty("inchworm.nixpkgsLib", System.getenv("INCHWORM_NIXPKGS_LIB"));
         if (given != null && !given.isBlank()) {
@@ -41,20 +59,18 @@ final class NixEval {
             }
             return lib;
         }
+        // Beside the checkout or a parent of it, else beside its origin: a clone made elsewhere
+        // (`git clone /work/main /tmp/x`) finds the workspace's shared/ through where it came from.
         List<Path> tried = new ArrayList<>();
-        for (Path dir = Dist.ROOT.getParent(); dir != null; dir = dir.getParent()) {
-            Path lib = dir.resolve("shared/nixpkgs-lib");
-            if (Files.isRegularFile(lib.resolve("lib/default.nix"))) {
-                return lib;
+        for (Path start : new Path[] {Dist.ROOT, origin()}) {
+            for (Path dir = start == null ? null : start.getParent(); dir != null; dir = dir.getParent()) {
+                Path lib = dir.resolve("shared/nixpkgs-lib");
+                if (Files.isRegularFile(lib.resolve("lib/default.nix"))) {
+                    return lib;
+                }
+                tried.add(lib);
             }
-            tried.add(lib);
         }
-        // the workspace this project is developed in keeps it there, wherever a clone was made
-        Path workspace = Path.of("/work/shared/nixpkgs-lib");
-        if (Files.isRegularFile(workspace.resolve("lib/default.nix"))) {
-            return workspace;
-        }
-        tried.add(workspace);
         throw new AssertionError("the Nixpkgs library (lib/ of nix-community/nixpkgs.lib) is needed to evaluate "
                 + "nix/module.nix and was not found at " + tried + "; set INCHWORM_NIXPKGS_LIB to its folder "
                 + "(docs/install.md, 'Tests')");
