@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * The upgrade engine of one host: {@code upgrade}, {@code rollback}, {@code plan} and
- * {@code status}. Runs that change the host take the host lock first.
+ * {@code status}. Runs that change the host, and plans (they share the system source's work
+ * folder), take the host lock first.
  *
  * <p>Errors: {@link dev.inchworm.runtime.journal.LockHeldException} when another run holds the
  * lock (exit 5); {@link dev.inchworm.runtime.journal.JournalException} naming the file when the
@@ -70,9 +71,14 @@ public final class UpgradeEngine {
         }
     }
 
-    /** What an upgrade would do now, without changing the host. */
+    /**
+     * What an upgrade would do now, without changing the host. It holds the lock all the same:
+     * planning checks revisions out in the work folder a running upgrade evaluates in.
+     */
     public Plan plan(UpgradeRequest request, Progress progress) {
-        return new Planner(setup, progress).plan(request);
+        try (HostLock lock = HostLock.acquire(setup.stateDir())) {
+            return new Planner(setup, progress).plan(request);
+        }
     }
 
     /** One measurement by the profile's storage probe; changes nothing. */
