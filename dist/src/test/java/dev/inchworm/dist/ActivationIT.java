@@ -44,4 +44,35 @@ class ActivationIT {
             assertTrue(run.storeVerifies());
         }
     }
+
+    @Test
+    void testAndDryActivateLeaveTheSystemProfileAlone() throws Exception {
+        try (SandboxRun run = new SandboxRun(64, tmp).routineUpdate()) {
+            Evaluation target = run.targetEvaluation();
+            List<Integer> generations = run.generations();
+
+            run.profile(p -> p.switchAction("test"));
+            Dist.Result tested = run.upgrade();
+            assertEquals(0, tested.code(), tested.out() + tested.err());
+            assertEquals(new Activation("test", target.toplevel()), last(run.host.activations()));
+            assertEquals(generations, run.generations(), "test made no generation");
+            assertEquals(run.initial.toplevel(), run.profileToplevel(), "the boot default is the initial system");
+            assertEquals(target.toplevel(), run.host.currentSystem().orElseThrow());
+            assertEquals(target.toplevel().path(), run.json(tested).path("finalToplevel").asText());
+
+            run.host.reboot(); // back on the profile's system: the test activation is gone
+            run.profile(p -> p.switchAction("dry-activate"));
+            Dist.Result dry = run.upgrade();
+            assertEquals(0, dry.code(), dry.out() + dry.err());
+            assertEquals(new Activation("dry-activate", target.toplevel()), last(run.host.activations()));
+            assertEquals(generations, run.generations(), "dry-activate made no generation");
+            assertEquals(run.initial.toplevel(), run.profileToplevel());
+            assertEquals(run.initial.toplevel(), run.host.currentSystem().orElseThrow(), "nothing was activated");
+            assertTrue(run.storeVerifies());
+        }
+    }
+
+    private static Activation last(List<Activation> activations) {
+        return activations.get(activations.size() - 1);
+    }
 }

@@ -126,7 +126,8 @@ final class RunDriver {
         RunRecord record = run.record();
         if (record.phase() == RunPhase.FINISHING) {
             RunResult how = record.doneSteps().isEmpty() ? RunResult.ALREADY_CURRENT : RunResult.UPGRADED;
-            StorePath on = run.nix().currentGeneration().map(Generation::toplevel).orElse(null);
+            StorePath on = run.activatedToplevel(record)
+                    .or(() -> run.nix().currentGeneration().map(Generation::toplevel)).orElse(null);
             run.update(r -> r.withResult(how, on, run.setup().clock().instant()).withPhase(RunPhase.FINISHED));
         } else if (record.phase() == RunPhase.ROLLING_BACK && record.result() != null) {
             run.update(r -> r.withPhase(RunPhase.FINISHED));
