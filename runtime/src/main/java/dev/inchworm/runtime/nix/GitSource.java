@@ -141,6 +141,13 @@ public final class GitSource implements SystemSource {
         return result.stdout().lines().filter(line -> !line.isBlank()).map(line -> new Revision(line.strip())).toList();
     }
 
+    @Override
+    public boolean isAncestor(Revision ancestor, Revision descendant) {
+        java.util.function.BooleanSupplier ancestry = () -> git(repository, "merge-base", "--is-ancestor",
+                ancestor.commit(), descendant.commit()).ok();
+        return ancestry.getAsBoolean() || remote.map(r -> r.deepenUntil(ancestry)).orElse(false);
+    }
+
     /**
      * {@inheritDoc}
      *

@@ -56,11 +56,11 @@ public final class UpgradeRun {
         Generation current = run.nix().currentGeneration().orElseThrow(() -> new RunRefused(
                 "the system profile has no generation: install a system before upgrading it"));
         SourceRevisions.fetch(setup.source());
-        Revision from = request.from().map(ref -> SourceRevisions.resolve(setup.source(), ref, "--from"))
+        Revision to = SourceRevisions.target(setup.source(), request.to());
+        Revision from = request.from().map(ref -> SourceRevisions.from(setup.source(), ref, current.toplevel(), to))
                 .or(() -> SourceRevisions.current(setup.source(), installed, current.toplevel()))
                 .orElseThrow(() -> new RunRefused(SourceRevisions.unknownCurrent(current.toplevel(),
                         setup.stateDir())));
-        Revision to = SourceRevisions.target(setup.source(), request.to());
         Instant now = setup.clock().instant();
         if (request.from().isPresent()) {
             installed.record(current.toplevel(), from, now);
