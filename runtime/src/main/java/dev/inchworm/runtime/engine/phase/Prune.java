@@ -30,7 +30,12 @@ final class Prune implements StepPhaseHandler {
             keep.add(step.generation());
             run.upkeep().deleteGeneration(record.initial().generation(), record.initial().toplevel(), keep);
         }
-        run.upkeep().deleteOutputRoots(record);
+        if (run.setup().action().setsProfile()) {
+            run.upkeep().deleteOutputRoots(record);
+        } else {
+            // No generation holds this step's output: its root stays until the next step is done.
+            run.upkeep().deleteOutputRoots(record, step.number());
+        }
         if (record.target() == null || !step.toplevel().equals(record.target().toplevel())) {
             // A retrace goes back through the steps before the host's present system, never the target.
             run.upkeep().keepDerivation(step.drv(), run.upkeep().gcRoot(record, step.number() + ".drv"));

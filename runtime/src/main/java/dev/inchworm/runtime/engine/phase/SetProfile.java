@@ -8,12 +8,18 @@ import java.util.Optional;
 /**
  * Step phase SETTING_PROFILE -> ACTIVATING: makes the built toplevel the system profile's new
  * generation. After a crash the profile may already point at it; if the toplevel is gone
- * (collected while the run was down) the step goes back to BUILDING.
+ * (collected while the run was down) the step goes back to BUILDING. With {@code test} or
+ * {@code dry-activate} the profile is left alone, as nixos-rebuild does: the step is activated
+ * without a generation of its own (its output stays rooted by the run until a later step).
  */
 final class SetProfile implements StepPhaseHandler {
 
     @Override
     public StepRecord act(ActiveRun run, StepRecord step) {
+        if (!run.setup().action().setsProfile()) {
+            return run.nix().isValid(step.toplevel()) ? step.withPhase(StepPhase.ACTIVATING)
+                    : step.withPhase(StepPhase.BUILDING);
+        }
         Optional<Generation> current = run.nix().currentGeneration();
         Generation generation;
         if (current.isPresent() && current.get().toplevel().equals(step.toplevel())) {

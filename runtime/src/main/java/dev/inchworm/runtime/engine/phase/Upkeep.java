@@ -140,8 +140,15 @@ final class Upkeep {
 
     /** Removes the GC roots of the run's step outputs: once installed, the profile roots them. */
     void deleteOutputRoots(RunRecord record) {
+        deleteOutputRoots(record, 0);
+    }
+
+    /** The same, but the root of step {@code kept} stays (0: none does). */
+    void deleteOutputRoots(RunRecord record, int kept) {
         for (StepRecord step : record.steps()) {
-            deleteQuietly(gcRoot(record, step.number()));
+            if (step.number() != kept) {
+                deleteQuietly(gcRoot(record, step.number()));
+            }
         }
     }
 
