@@ -2,6 +2,7 @@ package dev.inchworm.runtime.engine;
 
 import dev.inchworm.api.nix.Evaluation;
 import dev.inchworm.api.nix.NixException;
+import dev.inchworm.api.nix.NixOutputException;
 import dev.inchworm.api.nix.Revision;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.SystemSource;
@@ -61,6 +62,12 @@ public final class SourceRevisions {
         } catch (NixException e) {
             throw new RunRefused("--from " + ref + ": " + from.shortId() + " does not evaluate: "
                     + e.failure().detail() + "; nothing was changed", e);
+        } catch (NixOutputException e) {
+            throw e; // Nix printed what cannot be read: said as such, one line, exit 2
+        } catch (RuntimeException e) {
+            // the checkout itself failed (say its disk is full): not a bug, and nothing was changed
+            throw new RunRefused("--from " + ref + ": " + from.shortId() + " could not be evaluated: "
+                    + e.getMessage() + "; nothing was changed", e);
         }
         if (!evaluation.toplevel().equals(running)) {
             throw new RunRefused("--from " + ref + ": " + from.shortId() + " evaluates to " + evaluation.toplevel()

@@ -5,6 +5,7 @@ import dev.inchworm.runtime.engine.phase.UpgradeRun;
 import dev.inchworm.runtime.journal.Journal;
 import dev.inchworm.runtime.journal.RunRecord;
 import dev.inchworm.runtime.journal.RunResult;
+import dev.inchworm.runtime.journal.SpareRoom;
 import dev.inchworm.api.storage.StorageReport;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,6 +36,7 @@ public final class UpgradeEngine {
     public RunReport upgrade(UpgradeRequest request, Progress progress) {
         try (HostLock lock = HostLock.acquire(setup.stateDir())) {
             lock.takenOverFrom().ifPresent(h -> progress.note("took over the stale lock of " + h + ", which is gone"));
+            SpareRoom.requireRunRoom(setup.stateDir());
             Journal journal = Journal.open(setup.stateDir(), setup.crashPoint());
             UpgradeRun run = new UpgradeRun(setup, journal, progress);
             if (journal.run().filter(r -> !r.finished()).isPresent()) {
@@ -58,6 +60,7 @@ public final class UpgradeEngine {
     public RunReport rollBack(Progress progress) {
         try (HostLock lock = HostLock.acquire(setup.stateDir())) {
             lock.takenOverFrom().ifPresent(h -> progress.note("took over the stale lock of " + h + ", which is gone"));
+            SpareRoom.requireRunRoom(setup.stateDir());
             Journal journal = Journal.open(setup.stateDir(), setup.crashPoint());
             RunRecord last = journal.run().orElseThrow(() -> new RunRefused(
                     "nothing to roll back: no run is recorded in " + journal.path()));

@@ -104,6 +104,10 @@ public record StepFailure(Kind kind, String detail, boolean storeFull, StorePath
 
     @Override
     public String toString() {
+        if (kind == Kind.TIMED_OUT) {
+            // a step's Nix command is its build: name the key the admin would raise
+            return kind + " after " + code + " s (the profile's timeouts.build), killed with its builders: " + detail;
+        }
         return kind + ": " + detail;
     }
 }

@@ -17,6 +17,8 @@ import dev.inchworm.runtime.engine.SourceRevisions;
 import dev.inchworm.runtime.engine.UpgradeRequest;
 import dev.inchworm.runtime.journal.InitialSystem;
 import dev.inchworm.runtime.journal.InstalledRevisions;
+import dev.inchworm.runtime.journal.JournalException;
+import dev.inchworm.runtime.journal.JournalWriteException;
 import dev.inchworm.runtime.journal.Journal;
 import dev.inchworm.runtime.journal.RunFailure;
 import dev.inchworm.runtime.journal.RunPhase;
@@ -62,14 +64,20 @@ public final class UpgradeRun {
                 .orElseThrow(() -> new RunRefused(SourceRevisions.unknownCurrent(current.toplevel(),
                         setup.stateDir())));
         Instant now = setup.clock().instant();
-        if (request.from().isPresent()) {
-            installed.record(current.toplevel(), from, now);
-        }
         InitialSystem initial = new InitialSystem(current.number(), current.toplevel(),
                 derivationOf(current.toplevel()).orElse(null), from);
         PluginCalls.clearLeftOver(setup.stateDir()); // from a plan or probe that was killed: no run to tell
         String runId = RUN_ID.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-        run.journal().write(RunRecord.begin(runId, setup.host(), now, initial, to));
+        try {
+            if (request.from().isPresent()) {
+                installed.record(current.toplevel(), from, now);
+            }
+            run.journal().write(RunRecord.begin(runId, setup.host(), now, initial, to));
+        } catch (JournalWriteException e) {
+            // before the first record nothing was done: a usage-like refusal, not "could not be restored"
+            throw new JournalException(e.file(), "the run cannot begin: " + e.getCause().getMessage()
+                    + "; nothing was done to the host; make room in the state folder " + setup.stateDir(), e);
+        }
         run.progress().stage("run " + runId + ": " + from.shortId() + " -> " + to.shortId());
         return RunDriver.drive(run);
     }
