@@ -628,6 +628,12 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
     }
 
     @Override
+    public boolean isAncestor(Revision ancestor, Revision descendant) {
+        List<Revision> all = new ArrayList<>(revisions.keySet());
+        return all.contains(ancestor) && all.indexOf(ancestor) <= all.indexOf(descendant);
+    }
+
+    @Override
     public Evaluation evaluate(Revision revision) {
         alive("evaluate " + revision.shortId());
         if (fullEvaluations.getOrDefault(revision, 0) > 0) {

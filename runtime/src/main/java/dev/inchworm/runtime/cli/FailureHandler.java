@@ -34,7 +34,8 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
     @Override
     public int getExitCode(Throwable failure) {
         if (failure instanceof ProfileException || failure instanceof PluginException
-                || failure instanceof CommandLine.ParameterException || failure instanceof RunRefused) {
+                || failure instanceof CommandLine.ParameterException || failure instanceof RunRefused
+                || failure instanceof dev.inchworm.api.strategy.ProfileRejected) {
             return ExitCode.USAGE.code();
         }
         if (failure instanceof NixException || failure instanceof NixOutputException) {

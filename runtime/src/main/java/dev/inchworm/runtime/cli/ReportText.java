@@ -5,6 +5,7 @@ import dev.inchworm.api.nix.Generation;
 import dev.inchworm.api.ByteSize;
 import dev.inchworm.runtime.engine.HostStatus;
 import dev.inchworm.runtime.engine.Plan;
+import dev.inchworm.runtime.engine.RebootCheck;
 import dev.inchworm.runtime.engine.RunReport;
 import dev.inchworm.runtime.journal.RunResult;
 import dev.inchworm.runtime.journal.StateJson;
@@ -76,6 +77,9 @@ final class ReportText {
         }
         out.println("final toplevel: " + (r.finalToplevel() == null ? "unknown" : r.finalToplevel())
                 + (r.reproducible() ? " (exactly the target's: reproducible)" : ""));
+        if (r.rebootNeeded()) {
+            out.println(RebootCheck.advice(r.rebootFor()));
+        }
         out.println("peak store usage: " + ByteSize.format(r.peakStoreBytes()));
         out.println("report: " + saved);
         out.flush();
@@ -145,6 +149,9 @@ final class ReportText {
         out.println("  live systems: " + (s.liveSystems().isEmpty() ? "none" : s.liveSystems())
                 + (s.liveGenerations().isEmpty() ? "" : " = generations " + s.liveGenerations()));
         out.println("  generations: " + s.generations().stream().map(g -> String.valueOf(g.number())).toList());
+        if (s.rebootNeeded()) {
+            out.println("  " + RebootCheck.advice(s.rebootFor()));
+        }
         if (s.initialGeneration() != null) {
             out.println("  the last run started from generation " + s.initialGeneration());
         }

@@ -60,10 +60,11 @@ final class Planner {
         Generation current = setup.nix().currentGeneration().orElseThrow(() -> new RunRefused(
                 "the system profile has no generation: install a system before planning an upgrade"));
         SourceRevisions.fetch(setup.source());
-        Optional<Revision> from = request.from().map(ref -> SourceRevisions.resolve(setup.source(), ref, "--from"))
+        Revision to = SourceRevisions.target(setup.source(), request.to());
+        Optional<Revision> from = request.from().map(ref -> SourceRevisions.from(setup.source(), ref,
+                        current.toplevel(), to))
                 .or(() -> SourceRevisions.current(setup.source(), InstalledRevisions.open(setup.stateDir()),
                         current.toplevel()));
-        Revision to = SourceRevisions.target(setup.source(), request.to());
         progress.stage("evaluating " + to.shortId());
         Evaluation target;
         try {
@@ -81,6 +82,7 @@ final class Planner {
         }
 
         SystemState state = new SystemState(current, current.toplevel(), Optional.empty(), from);
+        chain.checkProfile(state, target);
         List<Plan.StrategyUnits> units = chain.units(state, target, remarks);
         List<StepResult> history = new ArrayList<>();
         List<Plan.PlannedStep> steps = new ArrayList<>();

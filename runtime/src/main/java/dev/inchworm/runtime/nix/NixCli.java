@@ -16,6 +16,8 @@ import dev.inchworm.api.nix.StoreMaintenance;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.api.nix.SwitchAction;
+import dev.inchworm.api.nix.BootFile;
+import dev.inchworm.api.nix.BootEntryFile;
 import dev.inchworm.runtime.config.NixConfig;
 
 import java.io.IOException;
@@ -33,6 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -78,6 +81,7 @@ public final class NixCli implements Nix, StoreMaintenance {
     private final ZoneId zone;
     private final List<Path> liveSystemLinks;
     private final Activation activation;
+    private final BootedSystem booted;
     private NixVersion version;
 
     /**
@@ -102,6 +106,7 @@ public final class NixCli implements Nix, StoreMaintenance {
         this.zone = Objects.requireNonNull(zone, "zone");
         this.liveSystemLinks = List.copyOf(liveSystemLinks);
         this.activation = new Activation(nix);
+        this.booted = new BootedSystem(nix, config.bootedSystem());
         this.bulk = new BulkStore(nix, workDir);
     }
 
@@ -493,6 +498,18 @@ public final class NixCli implements Nix, StoreMaintenance {
         String out = nix.run(nix.plain(argv)).stdout();
         return out.lines().filter(line -> line.startsWith(StorePath.STORE_DIR + "/")).map(StorePath::of)
                 .distinct().toList();
+    }
+
+    /** {@inheritDoc} Compared by one small fixed script on the host (through the prefix). */
+    @Override
+    public Set<BootFile> bootFilesChanged(StorePath toplevel) {
+        return booted.changedIn(toplevel);
+    }
+
+    /** {@inheritDoc} Read by one small fixed script on the host for all of them. */
+    @Override
+    public List<BootEntryFile> bootEntryFiles(Collection<StorePath> toplevels) {
+        return booted.entryFiles(toplevels);
     }
 
     // --- garbage ----------------------------------------------------------------------------

@@ -11,6 +11,8 @@ import dev.inchworm.api.nix.Revision;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.api.nix.SwitchAction;
+import dev.inchworm.api.nix.BootFile;
+import java.util.EnumSet;
 import dev.inchworm.runtime.config.NixConfig;
 import dev.inchworm.testkit.Activation;
 import dev.inchworm.testkit.PackageSet;
@@ -312,6 +314,28 @@ class NixCliSandboxTest {
         assertEquals(List.of("switch", "test", "boot"),
                 sandbox.host.activations().stream().map(Activation::action).toList());
         assertInstanceOf(NixFailure.Other.class, e.failure());
+    }
+
+    @Test
+    void aNewKernelDiffersFromTheBootedSystemsUntilTheHostReboots() {
+        assertEquals(Set.of(), nix.bootFilesChanged(installed.toplevel()));
+        Evaluation sameKernel = sandbox.source.evaluate(sandbox.scenario.commit("bump git", pkgs -> pkgs.bump("git")));
+        Evaluation newKernel = sandbox.source.evaluate(sandbox.scenario.commit("bump linux", pkgs -> pkgs.bump("linux")));
+        nix.realise(sameKernel.drv(), Optional.empty(), line -> { });
+        nix.realise(newKernel.drv(), Optional.empty(), line -> { });
+
+        assertEquals(Set.of(), nix.bootFilesChanged(sameKernel.toplevel()));
+        assertEquals(EnumSet.of(BootFile.KERNEL, BootFile.INITRD), nix.bootFilesChanged(newKernel.toplevel()));
+
+        nix.setSystem(newKernel.toplevel());
+        sandbox.host.reboot();
+        assertEquals(Set.of(), nix.bootFilesChanged(newKernel.toplevel()), "booted into it");
+        assertEquals(EnumSet.of(BootFile.KERNEL, BootFile.INITRD), nix.bootFilesChanged(installed.toplevel()));
+
+        NixCli noBootedLink = new NixCli(sandbox.runner, sandbox.config.withLiveSystems(
+                sandbox.host.workDir().resolve("no-such-link"), sandbox.host.stateDir().resolve("current-system")),
+                sandbox.host.stateDir().resolve("nix3"));
+        assertEquals(Set.of(), noBootedLink.bootFilesChanged(installed.toplevel()), "nothing to compare with");
     }
 
     @Test

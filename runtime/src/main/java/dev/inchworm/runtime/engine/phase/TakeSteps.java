@@ -36,6 +36,7 @@ final class TakeSteps {
 
     static void act(ActiveRun run) {
         Evaluation target = EvaluateTarget.act(run);
+        checkProfile(run, target);
         while (true) {
             RunRecord record = run.record();
             Optional<StepRecord> last = record.lastStep();
@@ -55,6 +56,21 @@ final class TakeSteps {
                 }
                 ChooseStep.propose(run, current, target);
             }
+        }
+    }
+
+    /**
+     * Before the run's first step: what only the two systems tell about the profile (nonVital
+     * names). A rejection ends the run before anything changed, rolled back with the reason.
+     */
+    private static void checkProfile(ActiveRun run, Evaluation target) {
+        if (!run.record().steps().isEmpty()) {
+            return;
+        }
+        try {
+            run.chain().checkProfile(run.currentState(), target);
+        } catch (dev.inchworm.api.strategy.ProfileRejected e) {
+            throw new RunFailed(RunFailure.of("configuration error: " + e.getMessage()));
         }
     }
 
