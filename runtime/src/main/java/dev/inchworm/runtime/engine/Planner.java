@@ -82,6 +82,7 @@ final class Planner {
         }
 
         SystemState state = new SystemState(current, current.toplevel(), Optional.empty(), from);
+        chain.checkProfile(state, target);
         List<Plan.StrategyUnits> units = chain.units(state, target, remarks);
         List<StepResult> history = new ArrayList<>();
         List<Plan.PlannedStep> steps = new ArrayList<>();

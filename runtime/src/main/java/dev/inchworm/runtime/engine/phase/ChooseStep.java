@@ -118,7 +118,8 @@ final class ChooseStep {
     /** A strategy's reaction to the failed last step: a smaller step, or a pass. */
     static void react(ActiveRun run, StepRecord failed, Evaluation target) {
         StepFailure failure = failed.failure();
-        if (failure.kind() == StepFailure.Kind.ACTIVATION || failure.kind() == StepFailure.Kind.ERROR) {
+        if (failure.kind() == StepFailure.Kind.ACTIVATION || failure.kind() == StepFailure.Kind.BOOT_FULL
+                || failure.kind() == StepFailure.Kind.ERROR) {
             throw new RunFailed(RunFailure.of("step " + failed.number() + " (" + failed.description() + ") failed: "
                     + failure));
         }
