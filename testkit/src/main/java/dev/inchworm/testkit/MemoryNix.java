@@ -100,6 +100,9 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
     public final List<String> activations = new ArrayList<>();
     /** Each call, as {@code "method detail"}. */
     public final List<String> calls = new ArrayList<>();
+    private StorePath booted;
+    /** Each reboot into a system, by {@link #reboot()}. */
+    public final List<StorePath> reboots = new ArrayList<>();
     private Revision head;
     private int current;
     private long peakUsed;
@@ -539,6 +542,30 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
             throw new NixException(new NixFailure.Other(1, "activation script failed"), List.of("switch-to-configuration"));
         }
         activations.add(action.argument() + " " + toplevel.name());
+    }
+
+    /** Marks {@code toplevel} as the booted system: a live system (a GC root) until the next boot. */
+    public void boot(StorePath toplevel) {
+        if (booted != null) {
+            live.remove(booted);
+        }
+        booted = toplevel;
+        if (!live.contains(toplevel)) {
+            live.add(toplevel);
+        }
+    }
+
+    /** A reboot: the host boots what its system profile points at, as the bootloader's default entry. */
+    public void reboot() {
+        StorePath into = currentToplevel();
+        reboots.add(into);
+        boot(into);
+    }
+
+    @Override
+    public Optional<StorePath> bootedSystem() {
+        alive("bootedSystem");
+        return Optional.ofNullable(booted);
     }
 
     @Override

@@ -162,6 +162,16 @@ public interface Nix {
     List<StorePath> liveSystems();
 
     /**
+     * The system the host booted (NixOS's {@code /run/booted-system}, the profile's
+     * {@code nix.bootedSystem}), or empty when the host has no such link (the default).
+     *
+     * @since 0.3
+     */
+    default Optional<StorePath> bootedSystem() {
+        return Optional.empty();
+    }
+
+    /**
      * The boot files of {@code toplevel} that differ from the booted system's
      * ({@code /run/booted-system/kernel} and so on, compared link by link as NixOS's
      * {@code system.autoUpgrade} does): not empty when {@code toplevel} needs a reboot to run

@@ -45,6 +45,17 @@ public interface StrategyContext<S extends Record> extends Context<S> {
     }
 
     /**
+     * True when the plan must count the booted system's closure as pinned (it stays until the
+     * host reboots); false when the engine asks what a step would be once a reboot into the
+     * current system has freed it ({@code engine.reboot}). Defaults to true.
+     *
+     * @since 0.3
+     */
+    default boolean keepsBootedSystem() {
+        return true;
+    }
+
+    /**
      * The estimator every strategy shares: the engine's, which keeps what finished steps
      * measured on this host for later runs. The default is a fresh one over this context's
      * host and plugin state (for tests and tools that build a context of their own).

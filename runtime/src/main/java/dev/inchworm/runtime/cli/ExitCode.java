@@ -17,10 +17,12 @@ public enum ExitCode {
     NOT_RESTORED(4, "upgrade failed, host could not be restored"),
     /** Another run holds the host's lock. */
     LOCKED(5, "another run holds the lock"),
-    /*
-     * 6 is kept for "rebooting to continue" (the run asked for a reboot between steps; the NixOS
-     * module counts it as success), so a plugin's exit, which must never look like success, is 7.
+    /**
+     * The run stopped on a switched step and ran the reboot command (engine.reboot); the next
+     * run goes on after the boot. The NixOS module counts it as success.
      */
+    REBOOTING(6, "rebooting to continue; the next run goes on after the boot"),
+    /* A plugin's exit, which must never look like success, is 7, not 6. */
     /** A plugin (or a thread it started) called System.exit: the command did not finish. */
     PLUGIN_EXIT(7, "a plugin ended the process; the next run takes over");
 

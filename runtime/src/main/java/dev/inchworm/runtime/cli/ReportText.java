@@ -23,7 +23,8 @@ final class ReportText {
     /** The exit code a run's result means. */
     static ExitCode exitCode(RunResult result) {
         return switch (result) {
-            case UPGRADED, ALREADY_CURRENT -> ExitCode.OK;
+            case UPGRADED, ALREADY_CURRENT, PAUSED -> ExitCode.OK;
+            case REBOOTING -> ExitCode.REBOOTING;
             case ROLLED_BACK -> ExitCode.ROLLED_BACK;
             case FAILED -> ExitCode.NOT_RESTORED;
         };
@@ -36,7 +37,7 @@ final class ReportText {
     static void outcome(Stderr err, RunReport r, Path saved, ExitCode code) {
         String line = "inchworm: " + r.result().word() + ": " + rev(r.from()) + " -> " + rev(r.to())
                 + (r.failure() != null ? ": " + r.failure().reason() : "") + "; report " + saved;
-        if (code == ExitCode.OK) {
+        if (code == ExitCode.OK || code == ExitCode.REBOOTING) {
             err.info(line);
         } else {
             err.error(line);
@@ -80,9 +81,29 @@ final class ReportText {
         if (r.rebootNeeded()) {
             out.println(RebootCheck.advice(r.rebootFor()));
         }
+        reboot(out, r.reboot());
         out.println("peak store usage: " + ByteSize.format(r.peakStoreBytes()));
         out.println("report: " + saved);
         out.flush();
+    }
+
+    /** A run that awaits a reboot, or went through some: what for and what it frees. */
+    private static void reboot(PrintWriter out, RunReport.Reboot reboot) {
+        if (reboot == null) {
+            return;
+        }
+        if (reboot.into() != null) {
+            out.println("awaiting a reboot into " + reboot.into() + ": it frees "
+                    + ByteSize.format(reboot.freesBytes() == null ? 0 : reboot.freesBytes())
+                    + "; the next 'inchworm upgrade' goes on after it");
+            out.println("  why: " + reboot.why());
+        }
+        if (reboot.reboots() > 0) {
+            out.println("reboots in this run: " + reboot.reboots());
+        }
+        if (reboot.fellBack() != null) {
+            out.println("a reboot came back into " + reboot.fellBack() + " instead of the step it was for");
+        }
     }
 
     static void plan(PrintWriter out, Plan p) {

@@ -8,8 +8,18 @@ package dev.inchworm.runtime.config;
  * @param keepInitial   whether the run keeps its initial generation until the target is reached
  * @param lastTry       whether the plain rebuild is tried once when every strategy passed
  *                      without trying it from the system the host runs (estimates err both ways)
+ * @param reboot        whether and when the engine may reboot the host to free the booted system's pin
  */
-public record EngineConfig(long reserveBytes, Interrupted onInterrupted, KeepInitial keepInitial, boolean lastTry) {
+public record EngineConfig(long reserveBytes, Interrupted onInterrupted, KeepInitial keepInitial, boolean lastTry,
+                           RebootConfig reboot) {
+
+    public EngineConfig {
+        java.util.Objects.requireNonNull(reboot, "reboot");
+    }
+
+    public EngineConfig(long reserveBytes, Interrupted onInterrupted, KeepInitial keepInitial, boolean lastTry) {
+        this(reserveBytes, onInterrupted, keepInitial, lastTry, RebootConfig.defaults());
+    }
 
     public EngineConfig(long reserveBytes, Interrupted onInterrupted) {
         this(reserveBytes, onInterrupted, KeepInitial.AUTO);
@@ -21,7 +31,12 @@ public record EngineConfig(long reserveBytes, Interrupted onInterrupted, KeepIni
 
     /** The same with {@code lastTry} set. */
     public EngineConfig withLastTry(boolean lastTry) {
-        return new EngineConfig(reserveBytes, onInterrupted, keepInitial, lastTry);
+        return new EngineConfig(reserveBytes, onInterrupted, keepInitial, lastTry, reboot);
+    }
+
+    /** The same with {@code reboot} set. */
+    public EngineConfig withReboot(RebootConfig reboot) {
+        return new EngineConfig(reserveBytes, onInterrupted, keepInitial, lastTry, reboot);
     }
 
     /** Default reserve: Nix's SQLite WAL and the gc-reserved-space file (docs/architecture.md, "Nix facts"). */

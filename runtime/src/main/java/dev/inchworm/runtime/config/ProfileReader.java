@@ -263,7 +263,13 @@ public final class ProfileReader {
                   String bootedSystem, String currentSystem) {
     }
 
-    record RawEngine(JsonNode reserve, String onInterrupted, String keepInitial, Boolean lastTry) {
+    record RawEngine(JsonNode reserve, String onInterrupted, String keepInitial, Boolean lastTry, RawReboot reboot) {
+    }
+
+    record RawReboot(Boolean allowed, RawWindow window, List<String> command) {
+    }
+
+    record RawWindow(String lower, String upper) {
     }
 
     record RawTimeouts(String evaluation, String build, String gc, String query, String pluginCall) {
@@ -490,7 +496,8 @@ public final class ProfileReader {
                 }
             }
             return new EngineConfig(reserve, interrupted, keepInitial,
-                    raw.lastTry() == null ? defaults.lastTry() : raw.lastTry());
+                    raw.lastTry() == null ? defaults.lastTry() : raw.lastTry(),
+                    RebootReader.read(raw.reboot(), locations));
         }
 
         /**

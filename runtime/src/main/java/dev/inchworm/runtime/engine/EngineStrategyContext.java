@@ -17,7 +17,7 @@ record EngineStrategyContext<S extends Record>(S settings, Host host, PluginStat
                                                Evaluation target, List<StepResult> history, StorageReport storage,
                                                long reserveBytes, boolean hasFallback,
                                                Estimator estimator, boolean keepsInitialGeneration,
-                                               List<NonVital> nonVital)
+                                               List<NonVital> nonVital, boolean keepsBootedSystem)
         implements StrategyContext<S> {
 
     EngineStrategyContext {

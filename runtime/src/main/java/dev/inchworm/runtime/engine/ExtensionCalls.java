@@ -107,9 +107,10 @@ public final class ExtensionCalls {
 
     public <S extends Record> Proposal propose(Bound<? extends UpgradeStrategy<?>, S> strategy, int index,
                                                SystemState current, Evaluation target, List<StepResult> history,
-                                               boolean keepsInitial) {
+                                               boolean keepsInitial, boolean keepsBooted) {
         UpgradeStrategy<S> s = (UpgradeStrategy<S>) strategy.pluggable();
-        EngineStrategyContext<S> context = strategyContext(strategy, index, current, target, history, keepsInitial);
+        EngineStrategyContext<S> context = strategyContext(strategy, index, current, target, history, keepsInitial,
+                keepsBooted);
         return guard.call("strategy", strategy.id(), "propose", () -> s.propose(context));
     }
 
@@ -200,10 +201,17 @@ public final class ExtensionCalls {
                                                                         SystemState current, Evaluation target,
                                                                         List<StepResult> history,
                                                                         boolean keepsInitial) {
+        return strategyContext(strategy, index, current, target, history, keepsInitial, true);
+    }
+
+    private <S extends Record> EngineStrategyContext<S> strategyContext(Bound<?, S> strategy, int index,
+                                                                        SystemState current, Evaluation target,
+                                                                        List<StepResult> history,
+                                                                        boolean keepsInitial, boolean keepsBooted) {
         return new EngineStrategyContext<>(strategy.settings(), hostFor(strategy.id()),
                 states.apply("strategy", strategy.id()), current, target, history, measure(),
                 setup.config().reserveBytes(), hasFallback(index), estimator(current.toplevel()),
-                keepsInitial, setup.nonVital());
+                keepsInitial, setup.nonVital(), keepsBooted);
     }
 
     private <S extends Record> BasicContext<S> provisionerContext(Bound<?, S> provisioner) {

@@ -64,7 +64,11 @@ public record HostStatus(String host, Generation current, Revision revision, Lis
         RunSummary unfinished = run.filter(r -> !r.finished()).map(r -> new RunSummary(r.runId(),
                 r.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), r.targetRevision(),
                 r.steps().size(), r.inFlight().map(s -> "step " + s.number() + " (" + s.description() + "): "
-                        + s.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).orElse(null)))
+                        + s.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
+                        .or(() -> r.rebootWait().map(w -> (r.result() == null ? "" : r.result().word() + ": ")
+                                + "awaiting a reboot into " + w.into() + ", which frees "
+                                + dev.inchworm.api.ByteSize.format(w.freesBytes()) + " (" + w.why() + ")"))
+                        .orElse(null)))
                 .orElse(null);
         return new HostStatus(setup.host(), current.orElse(null), revision, generations, live, liveGenerations,
                 run.map(r -> r.initial().generation()).orElse(null),

@@ -37,12 +37,13 @@ import java.util.Objects;
  * @param rebootNeeded   true when the system the host ended on has another kernel, initrd or
  *                       kernel modules than the booted system: it runs them only after a reboot
  * @param rebootFor      those boot files ({@code kernel}, {@code initrd}, {@code kernel-modules})
+ * @param reboot         the reboot the run awaits to go on, and the reboots it went through; null when none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunReport(String runId, String host, RunResult result, Side from, Side to, List<StepReport> steps,
                         long peakStoreBytes, StorePath finalToplevel, boolean reproducible, Failure failure,
                         String rollback, List<StrategyPass> passes, int resumed, Instant startedAt,
-                        Instant finishedAt, boolean rebootNeeded, List<String> rebootFor) {
+                        Instant finishedAt, boolean rebootNeeded, List<String> rebootFor, Reboot reboot) {
 
     public RunReport {
         Objects.requireNonNull(runId, "runId");
@@ -64,7 +65,29 @@ public record RunReport(String runId, String host, RunResult result, Side from, 
                 new Side(run.initial().revision(), run.initial().toplevel()),
                 new Side(run.targetRevision(), target), steps, peak, run.finalToplevel(), reproducible, failure,
                 run.rollback(), run.passes(), run.resumed(), run.startedAt(), run.finishedAt(),
-                !RebootCheck.changed(run).isEmpty(), RebootCheck.changed(run));
+                !RebootCheck.changed(run).isEmpty(), RebootCheck.changed(run), Reboot.of(run));
+    }
+
+    /**
+     * The reboots of a run that frees the booted system's pin ({@code engine.reboot}).
+     *
+     * @param into       the step's toplevel the run awaits the host to boot, or null when it awaits none
+     * @param freesBytes what the booted system pins that a reboot into it frees
+     * @param why        why the run stopped for it, or null
+     * @param reboots    reboots into a step this run went through so far
+     * @param fellBack   what the host booted instead of the step it was rebooted into, or null
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Reboot(StorePath into, Long freesBytes, String why, int reboots, String fellBack) {
+
+        static Reboot of(RunRecord run) {
+            var wait = run.rebootWait();
+            if (wait.isEmpty() && run.reboots() == 0 && run.bootFellBack().isEmpty()) {
+                return null;
+            }
+            return new Reboot(wait.map(w -> w.into()).orElse(null), wait.map(w -> w.freesBytes()).orElse(null),
+                    wait.map(w -> w.why()).orElse(null), run.reboots(), run.bootFellBack().orElse(null));
+        }
     }
 
     /**

@@ -45,9 +45,15 @@ public final class StrategyChain {
     /** As above, telling the strategy whether the run keeps its initial generation. */
     public Proposal propose(int index, SystemState current, Evaluation target, List<StepResult> history,
                             boolean keepsInitial) {
+        return propose(index, current, target, history, keepsInitial, true);
+    }
+
+    /** As above, also telling it whether to count the booted system as pinned (false: as after a reboot). */
+    public Proposal propose(int index, SystemState current, Evaluation target, List<StepResult> history,
+                            boolean keepsInitial, boolean keepsBooted) {
         Bound<? extends UpgradeStrategy<?>, ?> strategy = strategies.get(index);
         try {
-            return calls.propose(strategy, index, current, target, history, keepsInitial);
+            return calls.propose(strategy, index, current, target, history, keepsInitial, keepsBooted);
         } catch (RuntimeException e) {
             LOG.warn("strategy {} failed to propose", strategy.id(), e);
             return Proposal.pass("it failed: " + e);

@@ -9,6 +9,12 @@ public enum RunPhase {
     RUNNING,
     /** At the target: releasing provisioners, pruning the initial generation, collecting garbage. */
     FINISHING,
+    /**
+     * Stopped on a switched step whose successor fits only once the booted system's pin is gone:
+     * waiting for the host to boot that step ({@link RunRecord#rebootWait()} says which and
+     * why). The next run checks what the host booted and goes on, or rolls back.
+     */
+    AWAITING_REBOOT,
     /** Restoring the initial system. Stays so when the rollback failed, so the next run retries it. */
     ROLLING_BACK,
     /** Nothing left to do; {@link RunRecord#result()} says how it ended. */

@@ -150,6 +150,50 @@ public record RunRecord(int format, String runId, String host, Instant startedAt
         return withNotes(ENGINE_NOTES, engine);
     }
 
+    private static final String REBOOTS = "reboots";
+    private static final String BOOT_FELL_BACK = "bootFellBack";
+
+    /** What the run awaits a reboot into, while it does (run phase AWAITING_REBOOT). */
+    public Optional<RebootWait> rebootWait() {
+        return RebootWait.readFrom(notes.getOrDefault(ENGINE_NOTES, Map.of()));
+    }
+
+    /** Starts or updates the wait for a reboot. */
+    public RunRecord withRebootWait(RebootWait wait) {
+        Map<String, String> engine = new LinkedHashMap<>(notes.getOrDefault(ENGINE_NOTES, Map.of()));
+        RebootWait.removeFrom(engine);
+        wait.writeTo(engine);
+        return withNotes(ENGINE_NOTES, engine);
+    }
+
+    /** The host booted the step it waited for: the wait is over, one more reboot counted. */
+    public RunRecord withRebooted() {
+        Map<String, String> engine = new LinkedHashMap<>(notes.getOrDefault(ENGINE_NOTES, Map.of()));
+        RebootWait.removeFrom(engine);
+        engine.put(REBOOTS, Integer.toString(reboots() + 1));
+        return withNotes(ENGINE_NOTES, engine);
+    }
+
+    /** The wait is over without a reboot into the step: {@code fellBack} says what the host booted instead, if anything. */
+    public RunRecord withoutRebootWait(String fellBack) {
+        Map<String, String> engine = new LinkedHashMap<>(notes.getOrDefault(ENGINE_NOTES, Map.of()));
+        RebootWait.removeFrom(engine);
+        if (fellBack != null) {
+            engine.put(BOOT_FELL_BACK, fellBack);
+        }
+        return withNotes(ENGINE_NOTES, engine);
+    }
+
+    /** How many reboots into a step this run went through. */
+    public int reboots() {
+        return Integer.parseInt(notes.getOrDefault(ENGINE_NOTES, Map.of()).getOrDefault(REBOOTS, "0"));
+    }
+
+    /** What the host booted instead of the step it was rebooted into, once that happened in this run. */
+    public Optional<String> bootFellBack() {
+        return Optional.ofNullable(notes.getOrDefault(ENGINE_NOTES, Map.of()).get(BOOT_FELL_BACK));
+    }
+
     /** Replaces one extension's notes. */
     public RunRecord withNotes(String owner, Map<String, String> ownerNotes) {
         Map<String, Map<String, String>> changed = new LinkedHashMap<>(notes);

@@ -10,6 +10,10 @@ public enum RunResult {
     @JsonProperty("already-current") ALREADY_CURRENT,
     /** The upgrade failed and the host is back on its initial system. */
     @JsonProperty("rolled-back") ROLLED_BACK,
+    /** Stopped on a switched step until a reboot frees the booted system's pin; the next run goes on. */
+    @JsonProperty("paused") PAUSED,
+    /** Stopped on a switched step and rebooting the host into it; the run goes on after the boot. */
+    @JsonProperty("rebooting") REBOOTING,
     /** The upgrade failed and the host could not be restored. */
     @JsonProperty("failed") FAILED;
 

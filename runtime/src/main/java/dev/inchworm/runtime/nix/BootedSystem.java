@@ -37,6 +37,20 @@ final class BootedSystem {
         this.link = link;
     }
 
+    /** Where the booted-system link points, or empty without the link. */
+    java.util.Optional<StorePath> toplevel() {
+        List<String> argv = List.of("sh", "-c", "if [ -L \"$1\" ]; then readlink \"$1\"; fi", "sh", link.toString());
+        String out = nix.run(nix.plain(argv)).stdout().strip();
+        if (out.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(StorePath.of(out));
+        } catch (IllegalArgumentException e) {
+            throw new NixOutputException("unexpected target of " + link + ": '" + out + "'");
+        }
+    }
+
     Set<BootFile> changedIn(StorePath toplevel) {
         List<String> argv = new ArrayList<>(List.of("sh", "-c", SCRIPT, "sh", link.toString(), toplevel.path()));
         for (BootFile file : BootFile.values()) {

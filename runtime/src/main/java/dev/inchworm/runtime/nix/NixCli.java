@@ -500,6 +500,12 @@ public final class NixCli implements Nix, StoreMaintenance {
                 .distinct().toList();
     }
 
+    /** {@inheritDoc} Read with {@code readlink} on the host (through the prefix). */
+    @Override
+    public Optional<StorePath> bootedSystem() {
+        return booted.toplevel();
+    }
+
     /** {@inheritDoc} Compared by one small fixed script on the host (through the prefix). */
     @Override
     public Set<BootFile> bootFilesChanged(StorePath toplevel) {

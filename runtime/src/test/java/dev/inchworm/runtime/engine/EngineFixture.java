@@ -47,6 +47,10 @@ class EngineFixture {
     EngineConfig config = new EngineConfig(MIB, EngineConfig.Interrupted.RESUME);
     Timeouts timeouts = Timeouts.DEFAULTS;
     SwitchAction action = SwitchAction.SWITCH;
+    Clock clock = Clock.systemUTC();
+    CommandRunner commands = command -> {
+        throw new UnsupportedOperationException("engine tests run no commands: " + command.argv());
+    };
 
     EngineFixture(Path state, long capacity) {
         this.state = state;
@@ -81,11 +85,8 @@ class EngineFixture {
         Bound<? extends StorageProbe<?>, ?> probe = new Bound<>(new FakeExtensions.Probe(nix), new NoSettings());
         Bound<? extends Rollback<?>, ?> chosenRollback = Bound.of(rollbackExtension, new NoSettings());
         Extensions extensions = new Extensions(probe, strategies, chosenRollback, reclaimers, provisioners);
-        CommandRunner noCommands = command -> {
-            throw new UnsupportedOperationException("engine tests run no commands: " + command.argv());
-        };
-        return new EngineSetup("test-host", state, action, config, nix, nix, noCommands, extensions, crashPoint,
-                Clock.systemUTC(), timeouts);
+        return new EngineSetup("test-host", state, action, config, nix, nix, commands, extensions, crashPoint,
+                clock, timeouts);
     }
 
     UpgradeEngine engine() {

@@ -100,7 +100,8 @@ final class UpgradeAnalysis {
         double growth = state.growth(settings.growthFactor());
         StoreFootprints footprints = new StoreFootprints(masking, source, current, cached(nix, masking, source),
                 pinned(nix, toplevel, context.keepsInitialGeneration()
-                        && context.history().stream().noneMatch(r -> r.outcome() == StepResult.Outcome.DONE)),
+                        && context.history().stream().noneMatch(r -> r.outcome() == StepResult.Outcome.DONE),
+                        context.keepsBootedSystem()),
                 growth);
         long free = context.storage().store().freeBytes() - context.reserveBytes();
         int maxUnits = settings.maxUnitsPerStep();
@@ -175,10 +176,14 @@ final class UpgradeAnalysis {
      * generation but the current one (the engine keeps the initial one for a rollback, and
      * deletes the current one only after the next step). Before the first step the current
      * system is the initial one: pinned too, unless the engine releases it
-     * ({@code StrategyContext.keepsInitialGeneration()}).
+     * ({@code StrategyContext.keepsInitialGeneration()}). Asked as after a reboot into the current
+     * system ({@code keepsBootedSystem()} false), the booted system pins nothing of its own.
      */
-    private static Set<StorePath> pinned(Nix nix, StorePath currentToplevel, boolean initial) {
+    private static Set<StorePath> pinned(Nix nix, StorePath currentToplevel, boolean initial, boolean booted) {
         Set<StorePath> roots = new TreeSet<>(nix.liveSystems());
+        if (!booted) {
+            nix.bootedSystem().filter(b -> !b.equals(currentToplevel)).ifPresent(roots::remove);
+        }
         nix.generations().forEach(g -> roots.add(g.toplevel()));
         if (!initial) {
             roots.remove(currentToplevel);

@@ -57,6 +57,11 @@ final class ChooseStep {
                     return;
                 }
             }
+            String refusal = passReason(proposal, current, run.record());
+            if (refusal != null && AwaitReboot.stopsFor(run, index, current, target, refusal,
+                    p -> !passes(p, current, run.record()))) {
+                return;
+            }
             if (accept(run, strategy, proposal, current, null)) {
                 return;
             }

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives a run from whatever phase the journal has it in to its end: provisioners acquired,
- * then each run phase's handler in order (RUNNING, FINISHING, ROLLING_BACK) while the journal
- * is in that phase, provisioners released, then FINISHED and the report saved. A handler that
+ * then each run phase's handler in order (AWAITING_REBOOT, RUNNING, FINISHING, ROLLING_BACK)
+ * while the journal is in that phase, provisioners released, then FINISHED and the report
+ * saved; a run that stopped to reboot runs the reboot command last. A handler that
  * fails in RUNNING moves the run to ROLLING_BACK, which the loop reaches next.
  */
 final class RunDriver {
@@ -31,6 +32,7 @@ final class RunDriver {
     }
 
     private static final List<Stage> STAGES = List.of(
+            new Stage(RunPhase.AWAITING_REBOOT, AwaitReboot::act),
             new Stage(RunPhase.RUNNING, RunDriver::running),
             new Stage(RunPhase.FINISHING, FinishAtTarget::act),
             new Stage(RunPhase.ROLLING_BACK, Restore::act));
@@ -66,7 +68,9 @@ final class RunDriver {
             }
         }
         close(run);
-        return report(run);
+        RunReport report = report(run);
+        // Saved before the command: on a real host the reboot may end this process any moment.
+        return AwaitReboot.rebootIfDecided(run) ? report(run) : report;
     }
 
     private static void acquire(ActiveRun run) {

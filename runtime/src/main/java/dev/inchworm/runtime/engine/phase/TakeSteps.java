@@ -39,6 +39,9 @@ final class TakeSteps {
         checkProfile(run, target);
         while (true) {
             RunRecord record = run.record();
+            if (record.phase() != RunPhase.RUNNING) {
+                return; // stopped to await a reboot (AwaitReboot)
+            }
             Optional<StepRecord> last = record.lastStep();
             if (last.isPresent() && last.get().inFlight()) {
                 carryOut(run, last.get());

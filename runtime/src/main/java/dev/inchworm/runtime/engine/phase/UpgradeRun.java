@@ -117,8 +117,9 @@ public final class UpgradeRun {
             noteLeftOverPluginCall();
             Provisioners.release(run);
             if (record.phase() != RunPhase.ROLLING_BACK) {
+                // A paused run's result (paused, rebooting) is not the rollback's.
                 run.update(r -> r.withFailure(RunFailure.of("interrupted run rolled back on request"))
-                        .withPhase(RunPhase.ROLLING_BACK));
+                        .withResult(null, null, null).withoutRebootWait(null).withPhase(RunPhase.ROLLING_BACK));
             }
         }
         return RunDriver.drive(run);
@@ -169,6 +170,8 @@ public final class UpgradeRun {
         return switch (run.phase()) {
             case RUNNING -> run.inFlight().map(s -> "step " + s.number() + " was " + s.phase().name()
                     .toLowerCase(Locale.ROOT).replace('_', ' ')).orElse("choosing its next step");
+            case AWAITING_REBOOT -> "awaiting a reboot into " + run.rebootWait().map(w -> w.into().name())
+                    .orElse("its last step");
             case FINISHING -> "finishing at the target";
             case ROLLING_BACK -> "rolling back";
             case FINISHED -> "finished";
