@@ -174,6 +174,17 @@ public interface Nix {
         return java.util.Set.of();
     }
 
+    /**
+     * The kernel and initrd of each system, as the bootloader copies them to {@code /boot}:
+     * where each link points and its size. Systems without them are left out; the default
+     * knows of none.
+     *
+     * @since 0.2
+     */
+    default List<BootEntryFile> bootEntryFiles(Collection<StorePath> toplevels) {
+        return List.of();
+    }
+
     // --- garbage --------------------------------------------------------------------------
 
     /** Collects garbage; {@code maxFreedBytes} stops after freeing that much. */

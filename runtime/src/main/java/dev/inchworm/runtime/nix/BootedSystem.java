@@ -1,10 +1,12 @@
 package dev.inchworm.runtime.nix;
 
+import dev.inchworm.api.nix.BootEntryFile;
 import dev.inchworm.api.nix.BootFile;
 import dev.inchworm.api.nix.NixOutputException;
 import dev.inchworm.api.nix.StorePath;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -22,6 +24,11 @@ final class BootedSystem {
             + "for f in \"$@\"; do printf '%s\\t%s\\t%s\\n' \"$f\" \"$(readlink \"$booted/$f\")\" "
             + "\"$(readlink \"$new/$f\")\"; done";
 
+    /** Prints TOPLEVEL, NAME, target and size of each kernel and initrd that exists. */
+    private static final String ENTRY_FILES = "for t in \"$@\"; do for f in kernel initrd; do "
+            + "if [ -e \"$t/$f\" ]; then printf '%s\\t%s\\t%s\\t%s\\n' \"$t\" \"$f\" \"$(readlink \"$t/$f\")\" "
+            + "\"$(stat -L -c %s \"$t/$f\")\"; fi; done; done";
+
     private final NixCommands nix;
     private final Path link;
 
@@ -36,6 +43,34 @@ final class BootedSystem {
             argv.add(file.link());
         }
         return parse(nix.run(nix.plain(argv)).stdout());
+    }
+
+    /** The kernel and initrd of each toplevel, with one script for all of them. */
+    List<BootEntryFile> entryFiles(Collection<StorePath> toplevels) {
+        if (toplevels.isEmpty()) {
+            return List.of();
+        }
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", ENTRY_FILES, "sh"));
+        toplevels.stream().distinct().forEach(t -> argv.add(t.path()));
+        return parseEntryFiles(nix.run(nix.plain(argv)).stdout());
+    }
+
+    /** The entry script's lines: {@code TOPLEVEL<TAB>NAME<TAB>TARGET<TAB>BYTES}. */
+    static List<BootEntryFile> parseEntryFiles(String out) {
+        List<BootEntryFile> files = new ArrayList<>();
+        for (String line : out.lines().toList()) {
+            String[] f = line.split("\t", -1);
+            BootFile file = f.length == 4 ? (f[1].equals("kernel") ? BootFile.KERNEL : BootFile.INITRD) : null;
+            try {
+                if (file == null || f[2].isEmpty()) {
+                    throw new NumberFormatException();
+                }
+                files.add(new BootEntryFile(StorePath.of(f[0]), file, f[2], Long.parseLong(f[3])));
+            } catch (IllegalArgumentException e) {
+                throw new NixOutputException("unexpected line reading boot files: '" + line + "'");
+            }
+        }
+        return files;
     }
 
     /** The script's lines: {@code NAME<TAB>BOOTED<TAB>NEW}. */

@@ -17,6 +17,7 @@ import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.api.nix.SwitchAction;
 import dev.inchworm.api.nix.BootFile;
+import dev.inchworm.api.nix.BootEntryFile;
 import dev.inchworm.runtime.config.NixConfig;
 
 import java.io.IOException;
@@ -503,6 +504,12 @@ public final class NixCli implements Nix, StoreMaintenance {
     @Override
     public Set<BootFile> bootFilesChanged(StorePath toplevel) {
         return booted.changedIn(toplevel);
+    }
+
+    /** {@inheritDoc} Read by one small fixed script on the host for all of them. */
+    @Override
+    public List<BootEntryFile> bootEntryFiles(Collection<StorePath> toplevels) {
+        return booted.entryFiles(toplevels);
     }
 
     // --- garbage ----------------------------------------------------------------------------
