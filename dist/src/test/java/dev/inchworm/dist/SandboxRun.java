@@ -144,6 +144,12 @@ final class SandboxRun implements AutoCloseable {
         return argv;
     }
 
+    /** {@code inchworm upgrade --profile P --from REV1} with standard error the journal ({@link Dist#runUnderJournal}). */
+    Dist.Result upgradeUnderJournal(String... extra) throws IOException, InterruptedException {
+        return Dist.runUnderJournal(work, launcher(), with(List.of("upgrade", "--profile", profile.toString(),
+                "--from", first.commit()), extra));
+    }
+
     Dist.Result inchworm(Map<String, String> env, String... args) throws IOException, InterruptedException {
         return Dist.run(work, env, launcher(), args);
     }

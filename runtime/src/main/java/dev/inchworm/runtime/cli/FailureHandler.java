@@ -10,6 +10,7 @@ import dev.inchworm.runtime.journal.JournalWriteException;
 import dev.inchworm.runtime.journal.LockHeldException;
 import dev.inchworm.runtime.plugin.PluginException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IExitCodeExceptionMapper;
 import picocli.CommandLine.ParseResult;
@@ -23,6 +24,12 @@ import picocli.CommandLine;
  * that means one of them is mapped here.
  */
 final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExceptionMapper {
+
+    private final boolean journal;
+
+    FailureHandler(boolean journal) {
+        this.journal = journal;
+    }
 
     @Override
     public int getExitCode(Throwable failure) {
@@ -65,14 +72,14 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
     @Override
     public int handleExecutionException(Exception failure, CommandLine command, ParseResult parseResult) {
         int code = getExitCode(failure);
-        PrintWriter err = command.getErr();
+        Stderr err = new Stderr(command.getErr(), journal);
         if (code == ExitCode.INTERNAL_ERROR.code()) {
-            err.println("inchworm: internal error: " + failure);
-            failure.printStackTrace(err);
+            StringWriter trace = new StringWriter();
+            failure.printStackTrace(new PrintWriter(trace));
+            err.error("inchworm: internal error: " + failure + System.lineSeparator() + trace);
         } else {
-            err.println("inchworm: " + message(failure));
+            err.error("inchworm: " + message(failure));
         }
-        err.flush();
         return code;
     }
 }

@@ -29,6 +29,20 @@ final class ReportText {
         };
     }
 
+    /**
+     * The run's ending as one line on standard error: an error when the command failed (so
+     * {@code journalctl -p err} finds it), otherwise information.
+     */
+    static void outcome(Stderr err, RunReport r, Path saved, ExitCode code) {
+        String line = "inchworm: " + r.result().word() + ": " + rev(r.from()) + " -> " + rev(r.to())
+                + (r.failure() != null ? ": " + r.failure().reason() : "") + "; report " + saved;
+        if (code == ExitCode.OK) {
+            err.info(line);
+        } else {
+            err.error(line);
+        }
+    }
+
     /** JSON in the state folder's form (store paths and revisions as strings). */
     static void json(PrintWriter out, Object document) {
         try {

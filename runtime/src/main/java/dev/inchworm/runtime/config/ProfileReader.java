@@ -263,7 +263,7 @@ public final class ProfileReader {
                   String bootedSystem, String currentSystem) {
     }
 
-    record RawEngine(JsonNode reserve, String onInterrupted, String keepInitial) {
+    record RawEngine(JsonNode reserve, String onInterrupted, String keepInitial, Boolean lastTry) {
     }
 
     record RawTimeouts(String evaluation, String build, String gc, String query, String pluginCall) {
@@ -489,7 +489,8 @@ public final class ProfileReader {
                             "unknown value '" + raw.keepInitial() + "'; allowed values: auto, always, never", e);
                 }
             }
-            return new EngineConfig(reserve, interrupted, keepInitial);
+            return new EngineConfig(reserve, interrupted, keepInitial,
+                    raw.lastTry() == null ? defaults.lastTry() : raw.lastTry());
         }
 
         /**

@@ -95,7 +95,9 @@ final class Planner {
             }
             Optional<Bound<? extends UpgradeStrategy<?>, ?>> strategy = chain.at(index);
             if (strategy.isEmpty()) {
-                remarks.add("no strategy could propose a further step");
+                remarks.add("no strategy could propose a further step" + (setup.config().lastTry()
+                        && steps.stream().noneMatch(p -> p.toplevel().equals(target.toplevel()))
+                        ? "; an upgrade would then try the plain rebuild once as its last try (engine.lastTry)" : ""));
                 break;
             }
             Proposal proposal = chain.propose(index, state, target, history);

@@ -7,6 +7,7 @@ import dev.inchworm.runtime.journal.RunPhase;
 import dev.inchworm.runtime.journal.RunRecord;
 import dev.inchworm.runtime.journal.StepPhase;
 import dev.inchworm.runtime.journal.StepRecord;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -79,9 +80,11 @@ final class TakeSteps {
         if (handler == null) {
             throw new IllegalStateException("step " + step.number() + " is not in flight: " + step.phase());
         }
+        run.progress().phaseStarted(step.number(), step.phase());
         long started = System.nanoTime();
         StepRecord next = handler.act(run, step);
         long millis = (System.nanoTime() - started) / 1_000_000;
+        run.progress().phaseEnded(step.phase(), next, Duration.ofMillis(millis));
         run.update(r -> r.withLastStep(s -> next.withMeasurements(next.peakStoreBytes(), next.freeBytesBefore(),
                 next.durationMs() + millis)));
     }
