@@ -64,7 +64,8 @@ final class UpgradeAnalysis {
         Nix nix = context.host().nix();
         StorePath toplevel = context.current().toplevel();
         StorePath targetDrv = context.target().drv();
-        if (!nix.isValid(targetDrv)) {
+        StoreDerivations source = new StoreDerivations(nix, RunMemory.of(nix));
+        if (!source.isValid(targetDrv)) {
             throw new Refused("the target's derivation " + targetDrv + " is not in the store (collected since the "
                     + "evaluation?): evaluate the target again");
         }
@@ -75,8 +76,7 @@ final class UpgradeAnalysis {
         // keep-derivations = false) its units are found in its output closure instead.
         Optional<StorePath> currentDrv = context.current().drv()
                 .or(() -> Optional.ofNullable(current.get(toplevel)).flatMap(PathInfo::deriver))
-                .filter(nix::isValid);
-        StoreDerivations source = new StoreDerivations(nix, RunMemory.of(nix));
+                .filter(source::isValid);
         try {
             source.prefetch(targetDrv);
             currentDrv.ifPresent(source::prefetch);
@@ -282,6 +282,11 @@ final class UpgradeAnalysis {
 
     Masking masking() {
         return masking;
+    }
+
+    /** The derivations this analysis read, where the step's masked ones are added. */
+    StoreDerivations source() {
+        return source;
     }
 
     StoreFootprints footprints() {
