@@ -82,6 +82,7 @@ public final class NixCli implements Nix, StoreMaintenance {
     private final List<Path> liveSystemLinks;
     private final Activation activation;
     private final BootedSystem booted;
+    private final long reservedSize;
     private NixVersion version;
 
     /**
@@ -108,7 +109,39 @@ public final class NixCli implements Nix, StoreMaintenance {
         this.activation = new Activation(nix);
         this.booted = new BootedSystem(nix, config.bootedSystem());
         this.bulk = new BulkStore(nix, workDir);
+        this.reservedSize = reservedSize(config.options());
     }
+
+    /** Nix's default {@code gc-reserved-space}. */
+    static final long DEFAULT_RESERVED_SPACE = 8L << 20;
+
+    /** The profile's {@code gc-reserved-space} option, else Nix's default. */
+    static long reservedSize(java.util.Map<String, String> options) {
+        String set = options.get("gc-reserved-space");
+        try {
+            return set == null ? DEFAULT_RESERVED_SPACE : Math.max(0, Long.parseLong(set.strip()));
+        } catch (NumberFormatException e) {
+            return DEFAULT_RESERVED_SPACE; // Nix itself would refuse the option; not ours to judge here
+        }
+    }
+
+    /** {@inheritDoc} From {@code stat} of the file on the host; a missing file counts whole. */
+    @Override
+    public OptionalLong reservedSpaceMissing() {
+        NixCommands.Ran ran = nix.attempt(nix.plain(List.of("stat", "-c", "%s", RESERVED_FILE)));
+        if (!ran.result().ok()) {
+            String why = ran.result().stderr();
+            return why.contains("No such file") ? OptionalLong.of(reservedSize) : OptionalLong.empty();
+        }
+        try {
+            long size = Long.parseLong(ran.result().stdout().strip());
+            return OptionalLong.of(Math.max(0, reservedSize - size));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private static final String RESERVED_FILE = "/nix/var/nix/db/reserved";
 
     // --- version ----------------------------------------------------------------------------
 
