@@ -83,6 +83,7 @@ public final class NixCli implements Nix, StoreMaintenance {
     private final Activation activation;
     private final BootedSystem booted;
     private final long reservedSize;
+    private HostNixSettings hostSettings; // read once
     private NixVersion version;
 
     /**
@@ -311,7 +312,9 @@ public final class NixCli implements Nix, StoreMaintenance {
                 String printed = nix.text(command.withEnvironment(environment));
                 for (String line : printed.lines().toList()) {
                     if (line.startsWith("[") || line.startsWith("{")) {
-                        NixOutput.pathInfo(line).forEach(info -> found.putIfAbsent(info.path(), info));
+                        Set<String> substitutable = NixOutput.substitutable(line, hostSettings());
+                        NixOutput.pathInfo(line).stream().filter(info -> substitutable.contains(info.path().path()))
+                                .forEach(info -> found.putIfAbsent(info.path(), info));
                     }
                 }
             }
@@ -319,7 +322,10 @@ public final class NixCli implements Nix, StoreMaintenance {
         return List.copyOf(found.values());
     }
 
-    /** The binary caches the profile's options name, in order. */
+    /**
+     * The binary caches to ask for sizes, in order: those the profile's options name, then the
+     * host's own (its {@code nix.conf}, as {@code nix show-config} resolves it), each once.
+     */
     List<String> substituters() {
         List<String> caches = new ArrayList<>();
         for (String option : List.of("substituters", "extra-substituters")) {
@@ -330,7 +336,26 @@ public final class NixCli implements Nix, StoreMaintenance {
                 }
             }
         }
+        hostSettings().substituters().stream().filter(url -> !caches.contains(url)).forEach(caches::add);
         return caches;
+    }
+
+    /** The host's Nix settings, read once; unknown (nothing of the host's own) when Nix cannot say. */
+    synchronized HostNixSettings hostSettings() {
+        if (hostSettings == null) {
+            try {
+                NixCommands.Ran ran = nix.attempt(nix.modern(false, List.of("show-config", "--json")));
+                hostSettings = ran.result().ok() ? NixOutput.hostSettings(ran.result().stdout()) : null;
+            } catch (RuntimeException e) { // Nix that cannot start, or output it could not read
+                hostSettings = null;
+            }
+            if (hostSettings == null) {
+                org.slf4j.LoggerFactory.getLogger(NixCli.class).warn("cannot read the host's Nix settings (nix show-config --json): only the profile's "
+                        + "substituters are asked for sizes");
+                hostSettings = HostNixSettings.UNKNOWN;
+            }
+        }
+        return hostSettings;
     }
 
     /** {@inheritDoc} Read from the {@code .drv} itself; floating content-addressed outputs are left out. */
