@@ -43,6 +43,7 @@ let
     provisioners = map selectionJson cfg.provisioners;
     probe = if cfg.probe == null then null else selectionJson cfg.probe;
     rollback = if cfg.rollback == null then null else selectionJson cfg.rollback;
+    nonVital = if cfg.nonVital == [ ] then null else cfg.nonVital;
   } // optionalAttrs (cfg.allowReboot || cfg.rebootWindow != null) {
     engine.reboot = { allowed = cfg.allowReboot; } // optionalAttrs (cfg.rebootWindow != null) {
       window = { inherit (cfg.rebootWindow) lower upper; };
@@ -173,6 +174,13 @@ in
       default = [ "full-rebuild" ];
       example = literalExpression ''[ "full-rebuild" "package-stepping" ]'';
       description = "Upgrade strategies, asked in this order.";
+    };
+
+    nonVital = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = literalExpression ''[ "texlive" "gimp" ]'';
+      description = "Units (packages, as `inchworm plan` names them) the host can do without for a while: the shed-non-vital strategy removes them from an intermediate system to make room and adds them back upgraded (the profile's nonVital).";
     };
 
     reclaimers = mkOption {

@@ -29,10 +29,14 @@ final class Dist {
     /** Runs {@code launcher} (the launcher, or e.g. {@code nsenter ... LAUNCHER}) with {@code args}. */
     static Result run(Path workDir, Map<String, String> env, List<String> launcher, String... args)
             throws IOException, InterruptedException {
+        return run(workDir, env, launcher, Files.createTempFile(workDir, "err", ".txt"), args);
+    }
+
+    private static Result run(Path workDir, Map<String, String> env, List<String> launcher, Path err, String... args)
+            throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(launcher);
         argv.addAll(List.of(args));
         Path out = Files.createTempFile(workDir, "out", ".txt");
-        Path err = Files.createTempFile(workDir, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().remove("INCHWORM_PLUGINS");
@@ -45,6 +49,18 @@ final class Dist {
         }
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Runs {@code launcher} as systemd runs a unit's command with its standard error connected to
+     * the journal: {@code JOURNAL_STREAM} names the device and inode of the file standard error
+     * goes to (systemd names its socket), standard input and output are not terminals.
+     */
+    static Result runUnderJournal(Path workDir, List<String> launcher, String... args)
+            throws IOException, InterruptedException {
+        Path err = Files.createTempFile(workDir, "journal", ".txt");
+        Map<String, Object> stat = Files.readAttributes(err, "unix:dev,ino");
+        return run(workDir, Map.of("JOURNAL_STREAM", stat.get("dev") + ":" + stat.get("ino")), launcher, err, args);
     }
 
     static Result run(Path workDir, String... args) throws IOException, InterruptedException {

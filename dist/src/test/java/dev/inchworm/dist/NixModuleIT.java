@@ -100,6 +100,9 @@ class NixModuleIT {
         assertEquals("32MiB", profile.at("/reclaimers/1/settings/keep").asText());
         assertEquals("2GiB", profile.at("/provisioners/0/settings/size").asText());
         assertEquals("64MiB", profile.at("/engine/reserve").asText());
+        assertTrue(profile.get("nonVital") == null, "no nonVital key unless units are tagged");
+        JsonNode tagged = json.readTree(host("nonVital = [ \"texlive\" \"gimp\" ];").get("profileText").asText());
+        assertEquals("[\"texlive\",\"gimp\"]", tagged.get("nonVital").toString());
 
         Path file = tmp.resolve("profile.json");
         Files.writeString(file, eval.get("profileText").asText());

@@ -128,10 +128,26 @@ final class SandboxRun implements AutoCloseable {
         return host.evaluate(scenario, target);
     }
 
-    /** {@code inchworm upgrade --profile P --from REV1 --json} plus {@code extra}. */
+    /**
+     * {@code inchworm upgrade --profile P --from REV1 --json} plus {@code extra}; without
+     * {@code --from} once the host has left revision 1 (Inchworm checks it names the running system).
+     */
     Dist.Result upgrade(String... extra) throws IOException, InterruptedException {
-        return inchworm(Map.of(), with(List.of("upgrade", "--profile", profile.toString(), "--from", first.commit(),
-                "--json"), extra));
+        return inchworm(Map.of(), with(upgradeArgs(), extra));
+    }
+
+    private List<String> upgradeArgs() {
+        List<String> argv = new ArrayList<>(List.of("upgrade", "--profile", profile.toString(), "--json"));
+        if (profileToplevel().equals(initial.toplevel())) {
+            argv.addAll(List.of("--from", first.commit()));
+        }
+        return argv;
+    }
+
+    /** {@code inchworm upgrade --profile P --from REV1} with standard error the journal ({@link Dist#runUnderJournal}). */
+    Dist.Result upgradeUnderJournal(String... extra) throws IOException, InterruptedException {
+        return Dist.runUnderJournal(work, launcher(), with(List.of("upgrade", "--profile", profile.toString(),
+                "--from", first.commit()), extra));
     }
 
     Dist.Result inchworm(Map<String, String> env, String... args) throws IOException, InterruptedException {
@@ -151,7 +167,7 @@ final class SandboxRun implements AutoCloseable {
     /** The same, running {@code atCrashPoint} while the run waits at its crash point, before the kill. */
     boolean upgradeKilledAfterWrite(int n, Runnable atCrashPoint) throws IOException, InterruptedException {
         List<String> argv = launcher();
-        argv.addAll(List.of("upgrade", "--profile", profile.toString(), "--from", first.commit(), "--json"));
+        argv.addAll(upgradeArgs());
         ProcessBuilder pb = new ProcessBuilder(argv).directory(work.toFile())
                 .redirectOutput(work.resolve("killed-" + n + ".out").toFile());
         pb.environment().remove("INCHWORM_PLUGINS");

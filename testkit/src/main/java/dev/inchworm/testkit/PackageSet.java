@@ -29,15 +29,18 @@ public final class PackageSet {
     private final Map<String, Package> packages;
     private final String systemVersion;
     private final List<String> services;
+    private final List<String> linkedOnly;
 
     private PackageSet(Map<String, Package> packages, String systemVersion) {
-        this(packages, systemVersion, List.of());
+        this(packages, systemVersion, List.of(), List.of());
     }
 
-    private PackageSet(Map<String, Package> packages, String systemVersion, List<String> services) {
+    private PackageSet(Map<String, Package> packages, String systemVersion, List<String> services,
+                       List<String> linkedOnly) {
         this.packages = packages;
         this.systemVersion = systemVersion;
         this.services = List.copyOf(services);
+        this.linkedOnly = List.copyOf(linkedOnly);
     }
 
     /** No packages; system version {@code 26.05}. */
@@ -209,7 +212,7 @@ public final class PackageSet {
             throw new IllegalArgumentException("system version '" + version
                     + "' must start with a digit and hold only digits, letters and dots");
         }
-        return new PackageSet(packages, version, services);
+        return new PackageSet(packages, version, services, linkedOnly);
     }
 
     /** Adds a package; its dependencies must be in the set already. */
@@ -221,7 +224,7 @@ public final class PackageSet {
         requirePresent(p, p.buildDependencies());
         Map<String, Package> next = new LinkedHashMap<>(packages);
         next.put(p.name(), p);
-        return new PackageSet(ordered(next), systemVersion, services);
+        return new PackageSet(ordered(next), systemVersion, services, linkedOnly);
     }
 
     /** Adds a system package of this version and size, with runtime dependencies. */
@@ -240,7 +243,8 @@ public final class PackageSet {
         }
         Map<String, Package> next = new LinkedHashMap<>(packages);
         next.remove(name);
-        return new PackageSet(ordered(next), systemVersion, services.stream().filter(s -> !s.equals(name)).toList());
+        return new PackageSet(ordered(next), systemVersion, services.stream().filter(s -> !s.equals(name)).toList(),
+                linkedOnly.stream().filter(s -> !s.equals(name)).toList());
     }
 
     /** Replaces a package by what {@code change} makes of it (same name). */
@@ -254,7 +258,7 @@ public final class PackageSet {
         Map<String, Package> next = new LinkedHashMap<>(packages);
         next.put(name, changed);
         requireAcyclic(next);
-        return new PackageSet(ordered(next), systemVersion, services);
+        return new PackageSet(ordered(next), systemVersion, services, linkedOnly);
     }
 
     /**
@@ -348,17 +352,36 @@ public final class PackageSet {
     @Override
     public boolean equals(Object other) {
         return other instanceof PackageSet set && set.packages.equals(packages)
-                && set.systemVersion.equals(systemVersion) && set.services.equals(services);
+                && set.systemVersion.equals(systemVersion) && set.services.equals(services)
+                && set.linkedOnly.equals(linkedOnly);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(packages, systemVersion, services);
+        return Objects.hash(packages, systemVersion, services, linkedOnly);
     }
 
     /** The system packages that get a unit file ({@code unit-NAME.service}, in {@code system-units}). */
     public List<String> services() {
         return services;
+    }
+
+    /**
+     * System packages only {@code system-path} links, as NixOS's {@code environment.systemPackages}:
+     * {@code etc} does not write their paths into its text.
+     */
+    public List<String> linkedOnly() {
+        return linkedOnly;
+    }
+
+    /** The same set where these system packages (and only these) are only linked by {@code system-path}. */
+    public PackageSet withLinkedOnly(List<String> names) {
+        for (String name : names) {
+            if (!get(name).systemPackage()) {
+                throw new IllegalArgumentException("only a system package is linked by system-path, not " + name);
+            }
+        }
+        return new PackageSet(packages, systemVersion, services, names);
     }
 
     /** The same set where these system packages (and only these) get a unit file. */
@@ -368,7 +391,7 @@ public final class PackageSet {
                 throw new IllegalArgumentException("only a system package can have a unit file, not " + name);
             }
         }
-        return new PackageSet(packages, systemVersion, names);
+        return new PackageSet(packages, systemVersion, names, linkedOnly);
     }
 
     /**
@@ -408,7 +431,7 @@ public final class PackageSet {
             names.add(name);
         }
         List<String> system = names.subList(names.size() - systemPackages, names.size());
-        return new PackageSet(ordered(all), "26.05", system.subList(0, services));
+        return new PackageSet(ordered(all), "26.05", system.subList(0, services), List.of());
     }
 
     /** Packages no other package depends on, in the set's order. */

@@ -55,6 +55,7 @@ public final class SandboxHost implements AutoCloseable {
     public static final String FILLER = "/nix/filler";
 
     private static final Path NIX = Path.of("/nix");
+    private static final Path BOOT = Path.of("/boot");
     private static final Duration SETTLE = Duration.ofSeconds(10);
     private static final Set<SandboxHost> OPEN = ConcurrentHashMap.newKeySet();
     private static final String WORK_PREFIX = "inchworm-host-";
@@ -170,6 +171,13 @@ public final class SandboxHost implements AutoCloseable {
         if (b.tmpInStore) {
             inside("mkdir", "-p", "/nix/var/tmp");
         }
+        if (b.bootMib > 0) {
+            if (!Files.isDirectory(BOOT)) {
+                Files.createDirectories(BOOT); // as /nix: an empty mount point changes nothing on the machine
+            }
+            inside("mount", "-t", "tmpfs", "-o", "size=" + b.bootMib + "m,mode=0755", "inchworm-boot", BOOT.toString());
+            Files.writeString(stateDir.resolve("boot-dir"), BOOT.toString());
+        }
         store = Files.getFileStore(storeRoot());
     }
 
@@ -234,6 +242,11 @@ public final class SandboxHost implements AutoCloseable {
      */
     public Map<String, String> nixEnvironment() {
         return nixEnvironment;
+    }
+
+    /** The host's own {@code /boot} ({@link Builder#boot(int)}) seen from outside: {@code /proc/PID/root/boot}. */
+    public Path bootDir() {
+        return Path.of("/proc", Long.toString(pid()), "root", "boot");
     }
 
     /** The host's {@code /nix} seen from outside: {@code /proc/PID/root/nix}. */
@@ -711,6 +724,7 @@ public final class SandboxHost implements AutoCloseable {
         private Path journalAt;
         private boolean swap;
         private boolean tmpInStore;
+        private int bootMib;
         private Path parent = Path.of(System.getProperty("java.io.tmpdir"));
 
         private Builder() {
@@ -761,6 +775,20 @@ public final class SandboxHost implements AutoCloseable {
         /** Build folders ({@code TMPDIR}) on the small disk instead of the real one. */
         public Builder tmpDirInStore() {
             this.tmpInStore = true;
+            return this;
+        }
+
+        /**
+         * A {@code /boot} of its own: a tmpfs of {@code mib} over {@code /boot} inside the host, where
+         * the scenario toplevels' {@code switch-to-configuration switch|boot} copies each
+         * generation's kernel and initrd (a bootloader in miniature). Seen from outside at
+         * {@link SandboxHost#bootDir()}.
+         */
+        public Builder boot(int mib) {
+            if (mib < 1) {
+                throw new IllegalArgumentException("a /boot needs at least 1 MiB");
+            }
+            this.bootMib = mib;
             return this;
         }
 

@@ -302,6 +302,11 @@ public final class Scenario {
             set.services().forEach(name -> nix.append(' ').append(NixText.string(name)));
             nix.append(" ];\n");
         }
+        if (!set.linkedOnly().isEmpty()) {
+            nix.append("  linkedOnly = [");
+            set.linkedOnly().forEach(name -> nix.append(' ').append(NixText.string(name)));
+            nix.append(" ];\n");
+        }
         return nix.append("}\n").toString();
     }
 

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * host measured when it built the unit before ({@code learned}, kept in {@code learned} notes);
  * the old counterpart (the paths of the current system with the same package name, versions
  * stripped); else the median path of the current system. Plus Nix's transient growth per path
- * registered ({@link #TRANSIENT_PER_PATH}).
+ * registered ({@link #TRANSIENT_PER_PATH}), and Nix's reserved file while it is missing.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.3")
 public final class StoreEstimator implements Estimator {
@@ -142,6 +142,12 @@ public final class StoreEstimator implements Estimator {
         if (registered > 0) {
             terms.add(new FootprintEstimate.Term(FootprintEstimate.TRANSIENT, "per-path", registered,
                     registered * TRANSIENT_PER_PATH));
+        }
+        // Asked after the dry run: Nix writes the file back whenever it opens the store with room,
+        // so a file still missing now takes its bytes as soon as the step makes room.
+        long reserved = nix.reservedSpaceMissing().orElse(0);
+        if (reserved > 0) {
+            terms.add(new FootprintEstimate.Term(FootprintEstimate.RESERVED, "missing", 1, reserved));
         }
         List<String> units = dryRun.toBuild().stream().map(StoreEstimator::unitName).distinct().toList();
         return new FootprintEstimate(terms, units, dryRun.toBuild().size(), dryRun.toFetch().size());

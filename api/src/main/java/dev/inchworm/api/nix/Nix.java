@@ -161,7 +161,41 @@ public interface Nix {
     /** The toplevels that must never be collected: {@code /run/booted-system}, {@code /run/current-system}. */
     List<StorePath> liveSystems();
 
+    /**
+     * The boot files of {@code toplevel} that differ from the booted system's
+     * ({@code /run/booted-system/kernel} and so on, compared link by link as NixOS's
+     * {@code system.autoUpgrade} does): not empty when {@code toplevel} needs a reboot to run
+     * its kernel. Empty when they are the same, or when the host has no booted-system link to
+     * compare with (the default).
+     *
+     * @since 0.2
+     */
+    default java.util.Set<BootFile> bootFilesChanged(StorePath toplevel) {
+        return java.util.Set.of();
+    }
+
+    /**
+     * The kernel and initrd of each system, as the bootloader copies them to {@code /boot}:
+     * where each link points and its size. Systems without them are left out; the default
+     * knows of none.
+     *
+     * @since 0.2
+     */
+    default List<BootEntryFile> bootEntryFiles(Collection<StorePath> toplevels) {
+        return List.of();
+    }
+
     // --- garbage --------------------------------------------------------------------------
+
+    /**
+     * What Nix's reserved file ({@code /nix/var/nix/db/reserved}, {@code gc-reserved-space},
+     * 8 MiB by default) will take back when Nix next opens the store: all of it while it is
+     * missing (a collection deletes it; Nix cannot write it again on a disk with no room), the
+     * rest while it is short, 0 when it is whole. Empty when the backend cannot tell (the default).
+     */
+    default OptionalLong reservedSpaceMissing() {
+        return OptionalLong.empty();
+    }
 
     /** Collects garbage; {@code maxFreedBytes} stops after freeing that much. */
     GcResult collectGarbage(OptionalLong maxFreedBytes);

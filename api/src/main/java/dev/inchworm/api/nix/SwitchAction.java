@@ -14,6 +14,17 @@ public enum SwitchAction {
     /** Print what would be done. */
     DRY_ACTIVATE;
 
+    /**
+     * Whether the system profile is pointed at the new system before it is activated: only for
+     * {@code switch} and {@code boot}, as nixos-rebuild does. {@code test} and
+     * {@code dry-activate} leave the boot default alone.
+     *
+     * @since 0.2
+     */
+    public boolean setsProfile() {
+        return this == SWITCH || this == BOOT;
+    }
+
     /** The word switch-to-configuration takes. */
     public String argument() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

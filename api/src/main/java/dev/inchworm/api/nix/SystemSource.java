@@ -18,6 +18,15 @@ public interface SystemSource {
     List<Revision> firstParentCommits(Revision from, Revision to);
 
     /**
+     * Whether {@code ancestor} is {@code descendant} or in its history ({@code git merge-base
+     * --is-ancestor}). The default asks {@link #firstParentCommits}: nothing of the ancestor's
+     * history is missing from the descendant's.
+     */
+    default boolean isAncestor(Revision ancestor, Revision descendant) {
+        return firstParentCommits(descendant, ancestor).isEmpty();
+    }
+
+    /**
      * Evaluates a revision to its toplevel derivation and output path, in its own process
      * (the evaluator's memory is gone before any build starts). The revision is checked out
      * into a work folder first; nothing is copied into the store but what evaluation adds.

@@ -54,4 +54,15 @@ public interface StrategyContext<S extends Record> extends Context<S> {
     default Estimator estimator() {
         return new StoreEstimator(host().nix(), current().toplevel(), state());
     }
+
+    /**
+     * The units the profile tags as non-vital ({@code nonVital:}), in profile order; empty by
+     * default.
+     *
+     * @since 0.3
+     */
+    @dev.inchworm.api.Api(status = dev.inchworm.api.Api.Status.EXPERIMENTAL, since = "0.3")
+    default List<NonVital> nonVital() {
+        return List.of();
+    }
 }

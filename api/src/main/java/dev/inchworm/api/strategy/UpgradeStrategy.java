@@ -34,4 +34,16 @@ public interface UpgradeStrategy<S extends Record> extends Pluggable<S> {
     default java.util.List<UnitChange> units(StrategyContext<S> context) {
         return java.util.List.of();
     }
+
+    /**
+     * Checks what in the profile only the two systems can tell (say, that every
+     * {@link StrategyContext#nonVital()} name is a unit of one of them), before a run's first
+     * step and before {@code inchworm plan} plans. The default checks nothing.
+     *
+     * @throws ProfileRejected naming the profile location and what is wrong
+     * @since 0.3
+     */
+    @Api(status = Api.Status.EXPERIMENTAL, since = "0.3")
+    default void checkProfile(StrategyContext<S> context) {
+    }
 }

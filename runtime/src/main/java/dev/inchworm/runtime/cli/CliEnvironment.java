@@ -15,9 +15,10 @@ import java.util.function.Function;
  * @param variables     environment variables ({@code INCHWORM_PLUGINS})
  * @param home          the distribution folder, from {@code -Dinchworm.home}
  * @param hostCommands  the command runner for a profile's host (prefix, environment)
+ * @param journal       whether standard error is the systemd journal (lines then carry priorities)
  */
 public record CliEnvironment(Map<String, String> variables, Optional<String> home,
-                             Function<HostProfile, CommandRunner> hostCommands) {
+                             Function<HostProfile, CommandRunner> hostCommands, boolean journal) {
 
     public CliEnvironment {
         variables = Map.copyOf(variables);
@@ -25,14 +26,21 @@ public record CliEnvironment(Map<String, String> variables, Optional<String> hom
         Objects.requireNonNull(hostCommands, "hostCommands");
     }
 
-    /** The environment of this JVM. */
+    /** Standard error not the journal (tests, a terminal). */
+    public CliEnvironment(Map<String, String> variables, Optional<String> home,
+                          Function<HostProfile, CommandRunner> hostCommands) {
+        this(variables, home, hostCommands, false);
+    }
+
+    /** The environment of this JVM; whether its standard error is the journal is looked up. */
     public static CliEnvironment ofProcess(Function<HostProfile, CommandRunner> hostCommands) {
-        return new CliEnvironment(System.getenv(), Optional.ofNullable(System.getProperty("inchworm.home")),
-                hostCommands);
+        Map<String, String> variables = System.getenv();
+        return new CliEnvironment(variables, Optional.ofNullable(System.getProperty("inchworm.home")),
+                hostCommands, JournalStream.isStderr(variables));
     }
 
     /** The same with another command runner (tests). */
     public CliEnvironment withHostCommands(Function<HostProfile, CommandRunner> runner) {
-        return new CliEnvironment(variables, home, runner);
+        return new CliEnvironment(variables, home, runner, journal);
     }
 }

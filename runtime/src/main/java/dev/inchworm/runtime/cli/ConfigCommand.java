@@ -61,7 +61,7 @@ final class ConfigCommand implements Callable<Integer> {
             try {
                 HostSession.requireSource(profile, file);
             } catch (dev.inchworm.runtime.engine.RunRefused missing) {
-                spec.commandLine().getErr().println("inchworm: warning: " + missing.getMessage()
+                config.root.stderr(spec).warning("inchworm: warning: " + missing.getMessage()
                         + " (plan and upgrade refuse to run until it does)");
             }
             if (!noPlugins) {

@@ -10,6 +10,7 @@ import dev.inchworm.runtime.journal.JournalWriteException;
 import dev.inchworm.runtime.journal.LockHeldException;
 import dev.inchworm.runtime.plugin.PluginException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IExitCodeExceptionMapper;
 import picocli.CommandLine.ParseResult;
@@ -24,10 +25,17 @@ import picocli.CommandLine;
  */
 final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExceptionMapper {
 
+    private final boolean journal;
+
+    FailureHandler(boolean journal) {
+        this.journal = journal;
+    }
+
     @Override
     public int getExitCode(Throwable failure) {
         if (failure instanceof ProfileException || failure instanceof PluginException
-                || failure instanceof CommandLine.ParameterException || failure instanceof RunRefused) {
+                || failure instanceof CommandLine.ParameterException || failure instanceof RunRefused
+                || failure instanceof dev.inchworm.api.strategy.ProfileRejected) {
             return ExitCode.USAGE.code();
         }
         if (failure instanceof NixException || failure instanceof NixOutputException) {
@@ -64,14 +72,14 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
     @Override
     public int handleExecutionException(Exception failure, CommandLine command, ParseResult parseResult) {
         int code = getExitCode(failure);
-        PrintWriter err = command.getErr();
+        Stderr err = new Stderr(command.getErr(), journal);
         if (code == ExitCode.INTERNAL_ERROR.code()) {
-            err.println("inchworm: internal error: " + failure);
-            failure.printStackTrace(err);
+            StringWriter trace = new StringWriter();
+            failure.printStackTrace(new PrintWriter(trace));
+            err.error("inchworm: internal error: " + failure + System.lineSeparator() + trace);
         } else {
-            err.println("inchworm: " + message(failure));
+            err.error("inchworm: " + message(failure));
         }
-        err.flush();
         return code;
     }
 }

@@ -55,7 +55,7 @@ final class HostSession implements AutoCloseable {
             Extensions extensions = Extensions.bind(selected);
             CrashPoint crashPoint = CrashPoint.fromEnvironment(root.environment().variables(), HostSession::crash);
             EngineSetup setup = new EngineSetup(profile.host(), state, profile.switchAction(), profile.engine(), nix,
-                    source, commands, extensions, crashPoint, Clock.systemUTC(), profile.timeouts());
+                    source, commands, extensions, crashPoint, Clock.systemUTC(), profile.timeouts(), profile.nonVital());
             return new HostSession(profile, registry, selected, source, new UpgradeEngine(setup));
         } catch (RuntimeException e) {
             registry.close();

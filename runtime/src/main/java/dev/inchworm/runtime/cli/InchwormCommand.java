@@ -63,7 +63,7 @@ public final class InchwormCommand implements Callable<Integer> {
 
     /** A ready command line: exit codes, error handling and help as documented. */
     public static CommandLine commandLine(CliEnvironment environment) {
-        FailureHandler failures = new FailureHandler();
+        FailureHandler failures = new FailureHandler(environment.journal());
         return new CommandLine(new InchwormCommand(environment))
                 .setExecutionExceptionHandler(failures)
                 .setExitCodeExceptionMapper(failures);
@@ -79,6 +79,11 @@ public final class InchwormCommand implements Callable<Integer> {
     /** What the process gave the command line. */
     public CliEnvironment environment() {
         return environment;
+    }
+
+    /** Standard error of {@code spec}'s command line, as lines with priorities. */
+    Stderr stderr(CommandSpec command) {
+        return new Stderr(command.commandLine().getErr(), environment.journal());
     }
 
     /** Reads a host profile (errors are {@code ProfileException}s: exit 2). */

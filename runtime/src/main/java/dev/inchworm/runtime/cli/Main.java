@@ -1,6 +1,10 @@
 package dev.inchworm.runtime.cli;
 
 import dev.inchworm.runtime.engine.PluginCalls;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +19,13 @@ public final class Main {
 
     public static void main(String[] args) {
         Runtime.getRuntime().addShutdownHook(new Thread(Main::onShutdown, "inchworm-exit-guard"));
-        int code = InchwormCommand.commandLine(CliEnvironment.ofProcess(HostCommands::forProfile)).execute(args);
+        CliEnvironment environment = CliEnvironment.ofProcess(HostCommands::forProfile);
+        if (environment.journal()) {
+            // Before anything logs: slf4j-simple and the crash hook write to System.err.
+            System.setErr(new PrintStream(new PriorityLines(new FileOutputStream(FileDescriptor.err)), true,
+                    StandardCharsets.UTF_8));
+        }
+        int code = InchwormCommand.commandLine(environment).execute(args);
         finished = true;
         System.exit(code);
     }

@@ -42,7 +42,7 @@ final class PlanCommand implements Callable<Integer> {
         try (HostSession session = HostSession.open(root, profileOption.required())) {
             HostSession.requireSource(session.profile(), profileOption.required());
             Plan plan = session.engine().plan(new UpgradeRequest(Optional.ofNullable(to), Optional.ofNullable(from)),
-                    TerminalProgress.choose(spec.commandLine().getErr(), output.json(), false));
+                    TerminalProgress.choose(root.stderr(spec), output.json(), false));
             if (output.json()) {
                 ReportText.json(out, plan);
             } else {

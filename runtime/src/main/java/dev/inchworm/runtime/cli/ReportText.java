@@ -5,6 +5,7 @@ import dev.inchworm.api.nix.Generation;
 import dev.inchworm.api.ByteSize;
 import dev.inchworm.runtime.engine.HostStatus;
 import dev.inchworm.runtime.engine.Plan;
+import dev.inchworm.runtime.engine.RebootCheck;
 import dev.inchworm.runtime.engine.RunReport;
 import dev.inchworm.runtime.journal.RunResult;
 import dev.inchworm.runtime.journal.StateJson;
@@ -26,6 +27,20 @@ final class ReportText {
             case ROLLED_BACK -> ExitCode.ROLLED_BACK;
             case FAILED -> ExitCode.NOT_RESTORED;
         };
+    }
+
+    /**
+     * The run's ending as one line on standard error: an error when the command failed (so
+     * {@code journalctl -p err} finds it), otherwise information.
+     */
+    static void outcome(Stderr err, RunReport r, Path saved, ExitCode code) {
+        String line = "inchworm: " + r.result().word() + ": " + rev(r.from()) + " -> " + rev(r.to())
+                + (r.failure() != null ? ": " + r.failure().reason() : "") + "; report " + saved;
+        if (code == ExitCode.OK) {
+            err.info(line);
+        } else {
+            err.error(line);
+        }
     }
 
     /** JSON in the state folder's form (store paths and revisions as strings). */
@@ -62,6 +77,9 @@ final class ReportText {
         }
         out.println("final toplevel: " + (r.finalToplevel() == null ? "unknown" : r.finalToplevel())
                 + (r.reproducible() ? " (exactly the target's: reproducible)" : ""));
+        if (r.rebootNeeded()) {
+            out.println(RebootCheck.advice(r.rebootFor()));
+        }
         out.println("peak store usage: " + ByteSize.format(r.peakStoreBytes()));
         out.println("report: " + saved);
         out.flush();
@@ -131,6 +149,9 @@ final class ReportText {
         out.println("  live systems: " + (s.liveSystems().isEmpty() ? "none" : s.liveSystems())
                 + (s.liveGenerations().isEmpty() ? "" : " = generations " + s.liveGenerations()));
         out.println("  generations: " + s.generations().stream().map(g -> String.valueOf(g.number())).toList());
+        if (s.rebootNeeded()) {
+            out.println("  " + RebootCheck.advice(s.rebootFor()));
+        }
         if (s.initialGeneration() != null) {
             out.println("  the last run started from generation " + s.initialGeneration());
         }

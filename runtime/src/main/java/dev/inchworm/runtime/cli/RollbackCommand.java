@@ -38,14 +38,17 @@ final class RollbackCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (HostSession session = HostSession.open(root, profileOption.required())) {
             RunReport report = session.engine().rollBack(
-                    TerminalProgress.choose(spec.commandLine().getErr(), output.json(), progress));
+                    TerminalProgress.choose(root.stderr(spec), output.json(), progress));
+            java.nio.file.Path saved = new Reports(session.profile().stateDir()).fileOf(report.runId());
             if (output.json()) {
                 ReportText.json(out, report);
             } else {
-                ReportText.report(out, report, new Reports(session.profile().stateDir()).fileOf(report.runId()));
+                ReportText.report(out, report, saved);
             }
             // Asked for, a rollback that restored the host is a success.
-            return report.result() == RunResult.FAILED ? ExitCode.NOT_RESTORED.code() : ExitCode.OK.code();
+            ExitCode code = report.result() == RunResult.FAILED ? ExitCode.NOT_RESTORED : ExitCode.OK;
+            ReportText.outcome(root.stderr(spec), report, saved, code);
+            return code.code();
         }
     }
 }

@@ -4,7 +4,6 @@ import dev.inchworm.api.storage.StorageReport;
 import dev.inchworm.api.strategy.Step;
 import dev.inchworm.api.ByteSize;
 import dev.inchworm.runtime.engine.Progress;
-import java.io.PrintWriter;
 import java.time.Duration;
 
 /**
@@ -17,19 +16,26 @@ final class TerminalProgress implements Progress {
     private static final Duration STORAGE_EVERY = Duration.ofSeconds(3);
     private static final String BUILDING = "building '";
 
-    private final PrintWriter err;
+    private final Stderr err;
     private long lastStorage;
 
-    TerminalProgress(PrintWriter err) {
+    TerminalProgress(Stderr err) {
         this.err = err;
     }
 
-    /** Progress on the terminal unless JSON was asked for or nobody watches; {@code forced} always shows it. */
-    static Progress choose(PrintWriter err, boolean json, boolean forced) {
-        if (forced || (!json && System.console() != null)) {
+    /**
+     * On a terminal, this progress unless JSON was asked for; {@code forced} always shows it.
+     * Without a terminal (a timer's unit, a pipe) one line per phase of each step
+     * ({@link PhaseLines}): a log to read afterwards, not a live view.
+     */
+    static Progress choose(Stderr err, boolean json, boolean forced) {
+        if (forced) {
             return new TerminalProgress(err);
         }
-        return Progress.QUIET;
+        if (System.console() == null) {
+            return new PhaseLines(err);
+        }
+        return json ? Progress.QUIET : new TerminalProgress(err);
     }
 
     @Override
@@ -72,7 +78,6 @@ final class TerminalProgress implements Progress {
     }
 
     private void line(String text) {
-        err.println(text);
-        err.flush();
+        err.info(text);
     }
 }

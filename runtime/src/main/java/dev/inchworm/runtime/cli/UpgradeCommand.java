@@ -53,7 +53,7 @@ final class UpgradeCommand implements Callable<Integer> {
         UpgradeRequest request = new UpgradeRequest(Optional.ofNullable(to), Optional.ofNullable(from));
         try (HostSession session = HostSession.open(root, profileOption.required())) {
             HostSession.requireSource(session.profile(), profileOption.required());
-            Progress shown = TerminalProgress.choose(err, output.json(), progress);
+            Progress shown = TerminalProgress.choose(root.stderr(spec), output.json(), progress);
             if (dryRun) {
                 var plan = session.engine().plan(request, shown);
                 if (output.json()) {
@@ -64,12 +64,15 @@ final class UpgradeCommand implements Callable<Integer> {
                 return ExitCode.OK.code();
             }
             RunReport report = session.engine().upgrade(request, shown);
+            java.nio.file.Path saved = new Reports(session.profile().stateDir()).fileOf(report.runId());
             if (output.json()) {
                 ReportText.json(out, report);
             } else {
-                ReportText.report(out, report, new Reports(session.profile().stateDir()).fileOf(report.runId()));
+                ReportText.report(out, report, saved);
             }
-            return ReportText.exitCode(report.result()).code();
+            ExitCode code = ReportText.exitCode(report.result());
+            ReportText.outcome(root.stderr(spec), report, saved, code);
+            return code.code();
         }
     }
 }

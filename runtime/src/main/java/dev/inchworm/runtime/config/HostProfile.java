@@ -23,11 +23,13 @@ import java.util.Optional;
  * @param provisioners provisioners (acquired in this order, released in reverse)
  * @param engine       settings of the upgrade engine itself
  * @param timeouts     how long Nix commands and plugin calls may take ({@code timeouts:})
+ * @param nonVital     units the host can do without for a while ({@code nonVital:}), each with its location
  */
 public record HostProfile(String host, SystemConfig system, NixConfig nix, SwitchAction switchAction,
                           Path stateDir, Optional<Path> pluginsDir, List<Selection> strategies,
                           Selection probe, Selection rollback, List<Selection> reclaimers,
-                          List<Selection> provisioners, EngineConfig engine, Timeouts timeouts) {
+                          List<Selection> provisioners, EngineConfig engine, Timeouts timeouts,
+                          List<dev.inchworm.api.strategy.NonVital> nonVital) {
 
     public HostProfile {
         Objects.requireNonNull(host, "host");
@@ -44,5 +46,6 @@ public record HostProfile(String host, SystemConfig system, NixConfig nix, Switc
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(timeouts, "timeouts");
         nix = nix.withTimeouts(timeouts);
+        nonVital = List.copyOf(nonVital);
     }
 }

@@ -249,7 +249,8 @@ public final class ProfileReader {
 
     record RawProfile(String host, RawSystem system, RawNix nix, @JsonProperty("switch") String switchAction,
                       String stateDir, String pluginsDir, JsonNode strategies, JsonNode probe, JsonNode rollback,
-                      JsonNode reclaimers, JsonNode provisioners, RawEngine engine, RawTimeouts timeouts) {
+                      JsonNode reclaimers, JsonNode provisioners, RawEngine engine, RawTimeouts timeouts,
+                      JsonNode nonVital) {
     }
 
     record RawSystem(String repository, String expression, String attribute, Map<String, Object> args,
@@ -262,7 +263,7 @@ public final class ProfileReader {
                   String bootedSystem, String currentSystem) {
     }
 
-    record RawEngine(JsonNode reserve, String onInterrupted, String keepInitial) {
+    record RawEngine(JsonNode reserve, String onInterrupted, String keepInitial, Boolean lastTry) {
     }
 
     record RawTimeouts(String evaluation, String build, String gc, String query, String pluginCall) {
@@ -306,7 +307,7 @@ public final class ProfileReader {
                                 + "select rollback: {id: retrace}, or keepInitial: auto");
             }
             return new HostProfile(host, system, nix, action, stateDir, pluginsDir, strategies, probe, rollback,
-                    reclaimers, provisioners, engine, timeouts(raw.timeouts()));
+                    reclaimers, provisioners, engine, timeouts(raw.timeouts()), nonVital(raw.nonVital()));
         }
 
         private SystemConfig system(RawSystem raw) {
@@ -488,7 +489,39 @@ public final class ProfileReader {
                             "unknown value '" + raw.keepInitial() + "'; allowed values: auto, always, never", e);
                 }
             }
-            return new EngineConfig(reserve, interrupted, keepInitial);
+            return new EngineConfig(reserve, interrupted, keepInitial,
+                    raw.lastTry() == null ? defaults.lastTry() : raw.lastTry());
+        }
+
+        /**
+         * {@code nonVital}: unit names, each kept with where it stands. Whether a name is a unit
+         * is only known once both systems are read: the strategies check that
+         * ({@code UpgradeStrategy.checkProfile}) before the first step and before a plan.
+         */
+        private List<dev.inchworm.api.strategy.NonVital> nonVital(JsonNode node) {
+            if (node == null || node.isNull()) {
+                return List.of();
+            }
+            if (!node.isArray()) {
+                throw new ProfileException(locations.at("/nonVital"), "nonVital",
+                        "wrong type: expected a list of unit names, e.g. [texlive, gimp], found " + describe(node));
+            }
+            List<dev.inchworm.api.strategy.NonVital> names = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode name = node.get(i);
+                SourceLocation where = locations.at("/nonVital/" + i);
+                String key = "nonVital[" + i + "]";
+                if (!name.isTextual() || name.asText().isBlank()) {
+                    throw new ProfileException(where, key, "expected a unit name as inchworm plan shows units, found "
+                            + describe(name));
+                }
+                if (!seen.add(name.asText())) {
+                    throw new ProfileException(where, key, "'" + name.asText() + "' is listed twice");
+                }
+                names.add(new dev.inchworm.api.strategy.NonVital(name.asText(), where.toString()));
+            }
+            return List.copyOf(names);
         }
 
         private List<Selection> selections(JsonNode node, String key, List<Selection> defaults) {

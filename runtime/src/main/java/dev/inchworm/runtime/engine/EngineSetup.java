@@ -9,6 +9,7 @@ import dev.inchworm.runtime.config.Timeouts;
 import dev.inchworm.runtime.journal.CrashPoint;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -25,10 +26,19 @@ import java.util.Objects;
  * @param crashPoint the crash-test hook ({@link CrashPoint#none()} in production)
  * @param clock      the clock for run ids and timestamps
  * @param timeouts   the profile's timeouts; the engine uses {@code pluginCall}
+ * @param nonVital   the profile's {@code nonVital:} units, handed to the strategies
  */
 public record EngineSetup(String host, Path stateDir, SwitchAction action, EngineConfig config, Nix nix,
                           SystemSource source, CommandRunner commands, Extensions extensions,
-                          CrashPoint crashPoint, Clock clock, Timeouts timeouts) {
+                          CrashPoint crashPoint, Clock clock, Timeouts timeouts,
+                          List<dev.inchworm.api.strategy.NonVital> nonVital) {
+
+    /** With no unit tagged non-vital. */
+    public EngineSetup(String host, Path stateDir, SwitchAction action, EngineConfig config, Nix nix,
+                       SystemSource source, CommandRunner commands, Extensions extensions,
+                       CrashPoint crashPoint, Clock clock, Timeouts timeouts) {
+        this(host, stateDir, action, config, nix, source, commands, extensions, crashPoint, clock, timeouts, List.of());
+    }
 
     /** With the default timeouts. */
     public EngineSetup(String host, Path stateDir, SwitchAction action, EngineConfig config, Nix nix,
@@ -49,5 +59,6 @@ public record EngineSetup(String host, Path stateDir, SwitchAction action, Engin
         Objects.requireNonNull(crashPoint, "crashPoint");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(timeouts, "timeouts");
+        nonVital = List.copyOf(nonVital);
     }
 }

@@ -5,6 +5,7 @@ import dev.inchworm.api.host.Host;
 import dev.inchworm.api.host.PluginState;
 import dev.inchworm.api.nix.Evaluation;
 import dev.inchworm.api.storage.StorageReport;
+import dev.inchworm.api.strategy.NonVital;
 import dev.inchworm.api.strategy.StepResult;
 import dev.inchworm.api.strategy.StrategyContext;
 import dev.inchworm.api.strategy.SystemState;
@@ -15,7 +16,8 @@ import java.util.Objects;
 record EngineStrategyContext<S extends Record>(S settings, Host host, PluginState state, SystemState current,
                                                Evaluation target, List<StepResult> history, StorageReport storage,
                                                long reserveBytes, boolean hasFallback,
-                                               Estimator estimator, boolean keepsInitialGeneration)
+                                               Estimator estimator, boolean keepsInitialGeneration,
+                                               List<NonVital> nonVital)
         implements StrategyContext<S> {
 
     EngineStrategyContext {
@@ -27,5 +29,6 @@ record EngineStrategyContext<S extends Record>(S settings, Host host, PluginStat
         history = List.copyOf(history);
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(estimator, "estimator");
+        nonVital = List.copyOf(nonVital);
     }
 }

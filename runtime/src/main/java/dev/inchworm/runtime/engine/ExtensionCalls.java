@@ -121,6 +121,17 @@ public final class ExtensionCalls {
         return guard.call("strategy", strategy.id(), "units", () -> s.units(context));
     }
 
+    /** The strategy's check of what only the two systems tell about the profile ({@code nonVital} names). */
+    public <S extends Record> void checkProfile(Bound<? extends UpgradeStrategy<?>, S> strategy, int index,
+                                                SystemState current, Evaluation target) {
+        UpgradeStrategy<S> s = (UpgradeStrategy<S>) strategy.pluggable();
+        EngineStrategyContext<S> context = strategyContext(strategy, index, current, target, List.of(), true);
+        guard.call("strategy", strategy.id(), "checkProfile", () -> {
+            s.checkProfile(context);
+            return null;
+        });
+    }
+
     public <S extends Record> Proposal afterFailure(Bound<? extends UpgradeStrategy<?>, S> strategy, int index,
                                                     SystemState current, Evaluation target,
                                                     List<StepResult> history, Step failed, NixFailure failure,
@@ -192,7 +203,7 @@ public final class ExtensionCalls {
         return new EngineStrategyContext<>(strategy.settings(), hostFor(strategy.id()),
                 states.apply("strategy", strategy.id()), current, target, history, measure(),
                 setup.config().reserveBytes(), hasFallback(index), estimator(current.toplevel()),
-                keepsInitial);
+                keepsInitial, setup.nonVital());
     }
 
     private <S extends Record> BasicContext<S> provisionerContext(Bound<?, S> provisioner) {

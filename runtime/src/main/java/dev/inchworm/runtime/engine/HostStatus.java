@@ -24,11 +24,19 @@ import java.util.Optional;
  * @param lockedBy          the live process holding the host lock, or null
  * @param unfinishedRun     the interrupted run the next upgrade takes over, or null
  * @param lastReport        the report of the last run, or null
+ * @param rebootNeeded      true when the current generation has another kernel, initrd or kernel
+ *                          modules than the booted system (as {@code system.autoUpgrade} checks)
+ * @param rebootFor         those boot files
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostStatus(String host, Generation current, Revision revision, List<Generation> generations,
                          List<StorePath> liveSystems, List<Integer> liveGenerations, Integer initialGeneration,
-                         String lockedBy, RunSummary unfinishedRun, RunReport lastReport) {
+                         String lockedBy, RunSummary unfinishedRun, RunReport lastReport, boolean rebootNeeded,
+                         List<String> rebootFor) {
+
+    public HostStatus {
+        rebootFor = rebootFor == null ? List.of() : List.copyOf(rebootFor); // reports saved before 0.2 lack it
+    }
 
     /**
      * A run that did not finish.
@@ -51,6 +59,8 @@ public record HostStatus(String host, Generation current, Revision revision, Lis
                 .map(Generation::number).toList();
         Revision revision = current.flatMap(g -> InstalledRevisions.open(setup.stateDir()).revisionOf(g.toplevel()))
                 .orElse(null);
+        List<String> reboot = current.map(g -> RebootCheck.note(setup.nix(), g.toplevel()))
+                .map(note -> RebootCheck.changed(note)).orElse(List.of());
         RunSummary unfinished = run.filter(r -> !r.finished()).map(r -> new RunSummary(r.runId(),
                 r.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), r.targetRevision(),
                 r.steps().size(), r.inFlight().map(s -> "step " + s.number() + " (" + s.description() + "): "
@@ -59,6 +69,6 @@ public record HostStatus(String host, Generation current, Revision revision, Lis
         return new HostStatus(setup.host(), current.orElse(null), revision, generations, live, liveGenerations,
                 run.map(r -> r.initial().generation()).orElse(null),
                 HostLock.holder(setup.stateDir()).map(Object::toString).orElse(null), unfinished,
-                new Reports(setup.stateDir()).last().orElse(null));
+                new Reports(setup.stateDir()).last().orElse(null), !reboot.isEmpty(), reboot);
     }
 }

@@ -60,10 +60,11 @@ final class Planner {
         Generation current = setup.nix().currentGeneration().orElseThrow(() -> new RunRefused(
                 "the system profile has no generation: install a system before planning an upgrade"));
         SourceRevisions.fetch(setup.source());
-        Optional<Revision> from = request.from().map(ref -> SourceRevisions.resolve(setup.source(), ref, "--from"))
+        Revision to = SourceRevisions.target(setup.source(), request.to());
+        Optional<Revision> from = request.from().map(ref -> SourceRevisions.from(setup.source(), ref,
+                        current.toplevel(), to))
                 .or(() -> SourceRevisions.current(setup.source(), InstalledRevisions.open(setup.stateDir()),
                         current.toplevel()));
-        Revision to = SourceRevisions.target(setup.source(), request.to());
         progress.stage("evaluating " + to.shortId());
         Evaluation target;
         try {
@@ -81,11 +82,13 @@ final class Planner {
         }
 
         SystemState state = new SystemState(current, current.toplevel(), Optional.empty(), from);
+        chain.checkProfile(state, target);
         List<Plan.StrategyUnits> units = chain.units(state, target, remarks);
         List<StepResult> history = new ArrayList<>();
         List<Plan.PlannedStep> steps = new ArrayList<>();
         List<StrategyPass> passes = new ArrayList<>();
         int index = 0;
+        boolean keeps = setup.config().keepInitial() != dev.inchworm.runtime.config.EngineConfig.KeepInitial.NEVER;
         while (!state.toplevel().equals(target.toplevel())) {
             if (steps.size() >= MAX_PLANNED_STEPS) {
                 remarks.add("the plan stops after " + MAX_PLANNED_STEPS + " steps; more would follow");
@@ -93,10 +96,24 @@ final class Planner {
             }
             Optional<Bound<? extends UpgradeStrategy<?>, ?>> strategy = chain.at(index);
             if (strategy.isEmpty()) {
-                remarks.add("no strategy could propose a further step");
+                remarks.add("no strategy could propose a further step" + (setup.config().lastTry()
+                        && steps.stream().noneMatch(p -> p.toplevel().equals(target.toplevel()))
+                        ? "; an upgrade would then try the plain rebuild once as its last try (engine.lastTry)" : ""));
                 break;
             }
-            Proposal proposal = chain.propose(index, state, target, history);
+            Proposal proposal = chain.propose(index, state, target, history, keeps);
+            if (keeps && proposal instanceof Proposal.Pass kept
+                    && setup.config().keepInitial() == dev.inchworm.runtime.config.EngineConfig.KeepInitial.AUTO) {
+                // As the run does (ChooseStep): with keepInitial auto, a strategy that plans a
+                // step only without the initial generation gets it released.
+                Proposal without = chain.propose(index, state, target, history, false);
+                if (without instanceof Proposal.Next) {
+                    keeps = false;
+                    remarks.add("the initial generation would be released once the first step is switched: "
+                            + strategy.get().id() + " plans a step only without it (" + kept.reason() + ")");
+                    proposal = without;
+                }
+            }
             if (proposal instanceof Proposal.Pass pass) {
                 passes.add(new StrategyPass(strategy.get().id(), pass.reason()));
                 index++;

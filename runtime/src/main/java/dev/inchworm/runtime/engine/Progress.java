@@ -2,6 +2,9 @@ package dev.inchworm.runtime.engine;
 
 import dev.inchworm.api.storage.StorageReport;
 import dev.inchworm.api.strategy.Step;
+import dev.inchworm.runtime.journal.StepPhase;
+import dev.inchworm.runtime.journal.StepRecord;
+import java.time.Duration;
 
 /**
  * What the engine is doing, as it happens, for the terminal. The CLI implements it (quiet with
@@ -19,6 +22,14 @@ public interface Progress {
 
     /** Step {@code number} of the run begins (its total is not known ahead: strategies propose one at a time). */
     default void step(int number, String strategy, Step step, StorageReport storage) {
+    }
+
+    /** Phase {@code phase} of step {@code number} begins (its action, e.g. building, is about to run). */
+    default void phaseStarted(int number, StepPhase phase) {
+    }
+
+    /** Phase {@code phase} of a step is over: {@code after} is the step as it then stands. */
+    default void phaseEnded(StepPhase phase, StepRecord after, Duration took) {
     }
 
     /** A line of Nix's output while a step builds. */

@@ -34,17 +34,21 @@ import java.util.Objects;
  * @param resumed        how many times the run was resumed after an interruption
  * @param startedAt      when the run began
  * @param finishedAt     when it finished, or null
+ * @param rebootNeeded   true when the system the host ended on has another kernel, initrd or
+ *                       kernel modules than the booted system: it runs them only after a reboot
+ * @param rebootFor      those boot files ({@code kernel}, {@code initrd}, {@code kernel-modules})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunReport(String runId, String host, RunResult result, Side from, Side to, List<StepReport> steps,
                         long peakStoreBytes, StorePath finalToplevel, boolean reproducible, Failure failure,
                         String rollback, List<StrategyPass> passes, int resumed, Instant startedAt,
-                        Instant finishedAt) {
+                        Instant finishedAt, boolean rebootNeeded, List<String> rebootFor) {
 
     public RunReport {
         Objects.requireNonNull(runId, "runId");
         steps = List.copyOf(steps);
         passes = List.copyOf(passes);
+        rebootFor = rebootFor == null ? List.of() : List.copyOf(rebootFor); // reports saved before 0.2 lack it
     }
 
     /** The report of a run as the journal holds it. */
@@ -59,7 +63,8 @@ public record RunReport(String runId, String host, RunResult result, Side from, 
         return new RunReport(run.runId(), run.host(), run.result(),
                 new Side(run.initial().revision(), run.initial().toplevel()),
                 new Side(run.targetRevision(), target), steps, peak, run.finalToplevel(), reproducible, failure,
-                run.rollback(), run.passes(), run.resumed(), run.startedAt(), run.finishedAt());
+                run.rollback(), run.passes(), run.resumed(), run.startedAt(), run.finishedAt(),
+                !RebootCheck.changed(run).isEmpty(), RebootCheck.changed(run));
     }
 
     /**

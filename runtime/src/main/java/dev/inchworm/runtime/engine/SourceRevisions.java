@@ -1,5 +1,8 @@
 package dev.inchworm.runtime.engine;
 
+import dev.inchworm.api.nix.Evaluation;
+import dev.inchworm.api.nix.NixException;
+import dev.inchworm.api.nix.NixOutputException;
 import dev.inchworm.api.nix.Revision;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.SystemSource;
@@ -38,6 +41,40 @@ public final class SourceRevisions {
         } catch (RuntimeException e) {
             throw new RunRefused(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The revision {@code --from} names, checked rather than taken on trust: it must be the
+     * target or in its history, and evaluate to the system the host runs. Inchworm records it
+     * as that system's revision and steps from it, so a wrong one would walk the wrong commits.
+     *
+     * @throws RunRefused naming the revision and what it is not; nothing is changed
+     */
+    public static Revision from(SystemSource source, String ref, StorePath running, Revision to) {
+        Revision from = resolve(source, ref, "--from");
+        if (!source.isAncestor(from, to)) {
+            throw new RunRefused("--from " + ref + ": " + from.shortId() + " is not in the history of the target "
+                    + to.shortId() + "; name the revision the running system was built from; nothing was changed");
+        }
+        Evaluation evaluation;
+        try {
+            evaluation = source.evaluate(from);
+        } catch (NixException e) {
+            throw new RunRefused("--from " + ref + ": " + from.shortId() + " does not evaluate: "
+                    + e.failure().detail() + "; nothing was changed", e);
+        } catch (NixOutputException e) {
+            throw e; // Nix printed what cannot be read: said as such, one line, exit 2
+        } catch (RuntimeException e) {
+            // the checkout itself failed (say its disk is full): not a bug, and nothing was changed
+            throw new RunRefused("--from " + ref + ": " + from.shortId() + " could not be evaluated: "
+                    + e.getMessage() + "; nothing was changed", e);
+        }
+        if (!evaluation.toplevel().equals(running)) {
+            throw new RunRefused("--from " + ref + ": " + from.shortId() + " evaluates to " + evaluation.toplevel()
+                    + ", not to the running system " + running + "; name the revision the running system was built "
+                    + "from; nothing was changed");
+        }
+        return from;
     }
 
     /** The target: {@code --to}, else the source's default (the fetched branch tip, or HEAD). */

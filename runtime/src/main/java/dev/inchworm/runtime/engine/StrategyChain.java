@@ -2,6 +2,7 @@ package dev.inchworm.runtime.engine;
 
 import dev.inchworm.api.nix.Evaluation;
 import dev.inchworm.api.nix.NixFailure;
+import dev.inchworm.api.strategy.ProfileRejected;
 import dev.inchworm.api.strategy.Proposal;
 import dev.inchworm.api.strategy.Step;
 import dev.inchworm.api.strategy.StepResult;
@@ -62,6 +63,24 @@ public final class StrategyChain {
         } catch (RuntimeException e) {
             LOG.warn("strategy {} failed to react to a failed step", strategy.id(), e);
             return Proposal.pass("it failed: " + e);
+        }
+    }
+
+    /**
+     * Every strategy's check of the profile against the two systems, in chain order.
+     *
+     * @throws ProfileRejected for the first check that rejects it (a configuration error);
+     *     any other failure of a check is logged and ignored (its strategy will pass in turn)
+     */
+    public void checkProfile(SystemState current, Evaluation target) {
+        for (int i = 0; i < strategies.size(); i++) {
+            try {
+                calls.checkProfile(strategies.get(i), i, current, target);
+            } catch (ProfileRejected e) {
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.warn("strategy {} failed to check the profile", strategies.get(i).id(), e);
+            }
         }
     }
 

@@ -5,13 +5,15 @@ import dev.inchworm.runtime.engine.phase.UpgradeRun;
 import dev.inchworm.runtime.journal.Journal;
 import dev.inchworm.runtime.journal.RunRecord;
 import dev.inchworm.runtime.journal.RunResult;
+import dev.inchworm.runtime.journal.SpareRoom;
 import dev.inchworm.api.storage.StorageReport;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The upgrade engine of one host: {@code upgrade}, {@code rollback}, {@code plan} and
- * {@code status}. Runs that change the host take the host lock first.
+ * {@code status}. Runs that change the host, and plans (they share the system source's work
+ * folder), take the host lock first.
  *
  * <p>Errors: {@link dev.inchworm.runtime.journal.LockHeldException} when another run holds the
  * lock (exit 5); {@link dev.inchworm.runtime.journal.JournalException} naming the file when the
@@ -34,6 +36,7 @@ public final class UpgradeEngine {
     public RunReport upgrade(UpgradeRequest request, Progress progress) {
         try (HostLock lock = HostLock.acquire(setup.stateDir())) {
             lock.takenOverFrom().ifPresent(h -> progress.note("took over the stale lock of " + h + ", which is gone"));
+            SpareRoom.requireRunRoom(setup.stateDir());
             Journal journal = Journal.open(setup.stateDir(), setup.crashPoint());
             UpgradeRun run = new UpgradeRun(setup, journal, progress);
             if (journal.run().filter(r -> !r.finished()).isPresent()) {
@@ -57,6 +60,7 @@ public final class UpgradeEngine {
     public RunReport rollBack(Progress progress) {
         try (HostLock lock = HostLock.acquire(setup.stateDir())) {
             lock.takenOverFrom().ifPresent(h -> progress.note("took over the stale lock of " + h + ", which is gone"));
+            SpareRoom.requireRunRoom(setup.stateDir());
             Journal journal = Journal.open(setup.stateDir(), setup.crashPoint());
             RunRecord last = journal.run().orElseThrow(() -> new RunRefused(
                     "nothing to roll back: no run is recorded in " + journal.path()));
@@ -70,9 +74,14 @@ public final class UpgradeEngine {
         }
     }
 
-    /** What an upgrade would do now, without changing the host. */
+    /**
+     * What an upgrade would do now, without changing the host. It holds the lock all the same:
+     * planning checks revisions out in the work folder a running upgrade evaluates in.
+     */
     public Plan plan(UpgradeRequest request, Progress progress) {
-        return new Planner(setup, progress).plan(request);
+        try (HostLock lock = HostLock.acquire(setup.stateDir())) {
+            return new Planner(setup, progress).plan(request);
+        }
     }
 
     /** One measurement by the profile's storage probe; changes nothing. */

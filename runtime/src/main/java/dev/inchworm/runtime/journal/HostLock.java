@@ -83,7 +83,9 @@ public final class HostLock implements AutoCloseable {
             SpareRoom.refill(stateDir); // the first run on a host, or after a full disk used it
             return held;
         } catch (IOException e) {
-            throw new JournalException(file, "cannot take the host lock: " + e.getMessage(), e);
+            throw new JournalException(file, "cannot take the host lock: " + e.getMessage()
+                    + (SpareRoom.outOfSpace(e) ? " (the state folder's disk is full): nothing was done to the host; "
+                    + "make room there and run again" : ""), e);
         } finally {
             if (channel != null) {
                 try {

@@ -65,6 +65,49 @@ public final class SpareRoom {
         }
     }
 
+    /** What a run must be able to write in the state folder before it begins (its journal, reports, notes). */
+    static final int RUN_ROOM = 64 * 1024;
+
+    /**
+     * Checks, before a run changes anything, that the state folder takes a write of
+     * {@value #RUN_ROOM} bytes (this file given up first, as for any write on a full disk):
+     * a run whose journal cannot be written must not begin.
+     *
+     * @throws JournalException naming the folder and what the write said; nothing was changed
+     */
+    public static void requireRunRoom(Path stateDir) {
+        Path probe = stateDir.resolve("room-check");
+        try {
+            try {
+                writeZeros(probe, RUN_ROOM);
+            } catch (IOException e) {
+                Files.deleteIfExists(probe);
+                if (!outOfSpace(e) || !release(stateDir)) {
+                    throw e;
+                }
+                writeZeros(probe, RUN_ROOM);
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+        } catch (IOException e) {
+            throw new JournalException(stateDir, "the state folder cannot be written (" + e.getMessage()
+                    + (outOfSpace(e) ? "; its disk is full" : "") + "): nothing was done to the host; make room "
+                    + "there (or give the profile another stateDir) and run again", e);
+        }
+    }
+
+    private static void writeZeros(Path file, int size) throws IOException {
+        Files.createDirectories(file.getParent());
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer zeros = ByteBuffer.allocate(size);
+            while (zeros.hasRemaining()) {
+                out.write(zeros);
+            }
+            out.force(true);
+        }
+    }
+
     /** Whether a write failed because the disk is full (ENOSPC, or EDQUOT for a user's quota). */
     static boolean outOfSpace(IOException e) {
         String message = e.getMessage();

@@ -32,6 +32,8 @@ public record StepFailure(Kind kind, String detail, boolean storeFull, StorePath
         OTHER("other"),
         /** Not Nix's: switch-to-configuration failed. */
         ACTIVATION("activation"),
+        /** Not Nix's: /boot would not hold the step's kernel and initrd; refused before switching. */
+        BOOT_FULL("boot-full"),
         /** Not Nix's: an unexpected error in Inchworm or a plugin. */
         ERROR("error");
 
@@ -82,7 +84,7 @@ public record StepFailure(Kind kind, String detail, boolean storeFull, StorePath
         return new StepFailure(Kind.OTHER, o.detail(), false, null, o.exitCode());
     }
 
-    /** A failure of Inchworm's own kind ({@link Kind#ACTIVATION}, {@link Kind#ERROR}). */
+    /** A failure of Inchworm's own kind ({@link Kind#ACTIVATION}, {@link Kind#BOOT_FULL}, {@link Kind#ERROR}). */
     public static StepFailure own(Kind kind, String detail) {
         return new StepFailure(kind, detail, false, null, 0);
     }
@@ -96,12 +98,16 @@ public record StepFailure(Kind kind, String detail, boolean storeFull, StorePath
             case EVALUATION_FAILED -> new NixFailure.EvaluationFailed(detail);
             case TIMED_OUT -> new NixFailure.TimedOut(Duration.ofSeconds(code), detail);
             case NIX_UNAVAILABLE -> new NixFailure.NixUnavailable(detail);
-            case OTHER, ACTIVATION, ERROR -> new NixFailure.Other((int) code, detail);
+            case OTHER, ACTIVATION, BOOT_FULL, ERROR -> new NixFailure.Other((int) code, detail);
         };
     }
 
     @Override
     public String toString() {
+        if (kind == Kind.TIMED_OUT) {
+            // a step's Nix command is its build: name the key the admin would raise
+            return kind + " after " + code + " s (the profile's timeouts.build), killed with its builders: " + detail;
+        }
         return kind + ": " + detail;
     }
 }

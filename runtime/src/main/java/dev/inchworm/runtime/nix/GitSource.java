@@ -36,8 +36,10 @@ import java.util.stream.Stream;
  * no checkout: {@code nix eval} reads {@code git+file://REPOSITORY?rev=COMMIT}.
  *
  * <p>Each evaluated toplevel derivation is kept alive by an indirect GC root in the work
- * folder ({@code roots/COMMIT.drv}), so a collection between evaluation and build does not
- * delete it; {@link #releaseEvaluations()} drops them all. The work folder must be visible to
+ * folder, so a collection between evaluation and build does not delete it. The roots are this
+ * source's own ({@code roots/PID-N/COMMIT.drv}): a {@code status} or {@code plan} beside a
+ * running upgrade shares the work folder, and {@link #releaseEvaluations()} drops only its own
+ * roots and those of processes that are gone. The work folder must be visible to
  * Nix on the host, as any folder outside {@code /nix} is when the prefix enters a mount
  * namespace.
  */
@@ -52,7 +54,10 @@ public final class GitSource implements SystemSource {
     private final Path repository;
     private final Path checkout;
     private final Path roots;
+    private final Path ownRoots;
     private final Optional<GitRemote> remote;
+
+    private static final java.util.concurrent.atomic.AtomicLong SOURCES = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param runner  runs git (locally) and Nix (on the host)
@@ -68,6 +73,7 @@ public final class GitSource implements SystemSource {
         this.repository = system.repository().toAbsolutePath();
         this.checkout = workDir.toAbsolutePath().resolve("checkout");
         this.roots = workDir.toAbsolutePath().resolve("roots");
+        this.ownRoots = roots.resolve(ProcessHandle.current().pid() + "-" + SOURCES.incrementAndGet());
         this.remote = system.remote().map(url -> new GitRemote(runner, repository, system));
     }
 
@@ -135,6 +141,13 @@ public final class GitSource implements SystemSource {
         return result.stdout().lines().filter(line -> !line.isBlank()).map(line -> new Revision(line.strip())).toList();
     }
 
+    @Override
+    public boolean isAncestor(Revision ancestor, Revision descendant) {
+        java.util.function.BooleanSupplier ancestry = () -> git(repository, "merge-base", "--is-ancestor",
+                ancestor.commit(), descendant.commit()).ok();
+        return ancestry.getAsBoolean() || remote.map(r -> r.deepenUntil(ancestry)).orElse(false);
+    }
+
     /**
      * {@inheritDoc}
      *
@@ -143,8 +156,8 @@ public final class GitSource implements SystemSource {
      */
     @Override
     public Evaluation evaluate(Revision revision) {
-        Path root = roots.resolve(revision.commit() + ".drv");
-        createDirectories(roots);
+        Path root = ownRoots.resolve(revision.commit() + ".drv");
+        createDirectories(ownRoots);
         return system.flake() ? evaluateFlake(revision, root) : evaluateClassic(revision, root);
     }
 
@@ -247,18 +260,46 @@ public final class GitSource implements SystemSource {
         return flake;
     }
 
-    /** Drops the GC roots of all evaluations so far: their derivations may be collected again. */
+    /**
+     * Drops the GC roots of this source's evaluations, and those left by processes that are
+     * gone (killed before they could drop theirs); never another live process's.
+     */
     public void releaseEvaluations() {
         if (!Files.isDirectory(roots)) {
             return;
         }
-        try (Stream<Path> links = Files.list(roots)) {
-            for (Path link : links.toList()) {
-                Files.deleteIfExists(link);
+        try (Stream<Path> entries = Files.list(roots)) {
+            for (Path entry : entries.toList()) {
+                if (entry.equals(ownRoots) || ownerGone(entry.getFileName().toString())) {
+                    deleteRoots(entry);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove evaluation roots in " + roots, e);
         }
+    }
+
+    /** A folder {@code PID-N} whose process has ended, or a root of the flat layout no version writes any more. */
+    private static boolean ownerGone(String name) {
+        if (name.endsWith(".drv")) {
+            return true;
+        }
+        int dash = name.indexOf('-');
+        if (dash <= 0 || !name.substring(0, dash).matches("[0-9]{1,18}")) {
+            return false;
+        }
+        return ProcessHandle.of(Long.parseLong(name.substring(0, dash))).map(p -> !p.isAlive()).orElse(true);
+    }
+
+    private static void deleteRoots(Path entry) throws IOException {
+        if (Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> links = Files.list(entry)) {
+                for (Path link : links.toList()) {
+                    Files.deleteIfExists(link);
+                }
+            }
+        }
+        Files.deleteIfExists(entry);
     }
 
     /**

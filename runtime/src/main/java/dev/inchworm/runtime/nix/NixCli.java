@@ -16,6 +16,8 @@ import dev.inchworm.api.nix.StoreMaintenance;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.api.nix.SwitchAction;
+import dev.inchworm.api.nix.BootFile;
+import dev.inchworm.api.nix.BootEntryFile;
 import dev.inchworm.runtime.config.NixConfig;
 
 import java.io.IOException;
@@ -34,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -80,6 +83,9 @@ public final class NixCli implements Nix, StoreMaintenance {
     private final ZoneId zone;
     private final List<Path> liveSystemLinks;
     private final Activation activation;
+    private final BootedSystem booted;
+    private final long reservedSize;
+    private HostNixSettings hostSettings; // read once
     private NixVersion version;
 
     /**
@@ -104,8 +110,41 @@ public final class NixCli implements Nix, StoreMaintenance {
         this.zone = Objects.requireNonNull(zone, "zone");
         this.liveSystemLinks = List.copyOf(liveSystemLinks);
         this.activation = new Activation(nix);
+        this.booted = new BootedSystem(nix, config.bootedSystem());
         this.bulk = new BulkStore(nix, workDir);
+        this.reservedSize = reservedSize(config.options());
     }
+
+    /** Nix's default {@code gc-reserved-space}. */
+    static final long DEFAULT_RESERVED_SPACE = 8L << 20;
+
+    /** The profile's {@code gc-reserved-space} option, else Nix's default. */
+    static long reservedSize(java.util.Map<String, String> options) {
+        String set = options.get("gc-reserved-space");
+        try {
+            return set == null ? DEFAULT_RESERVED_SPACE : Math.max(0, Long.parseLong(set.strip()));
+        } catch (NumberFormatException e) {
+            return DEFAULT_RESERVED_SPACE; // Nix itself would refuse the option; not ours to judge here
+        }
+    }
+
+    /** {@inheritDoc} From {@code stat} of the file on the host; a missing file counts whole. */
+    @Override
+    public OptionalLong reservedSpaceMissing() {
+        NixCommands.Ran ran = nix.attempt(nix.plain(List.of("stat", "-c", "%s", RESERVED_FILE)));
+        if (!ran.result().ok()) {
+            String why = ran.result().stderr();
+            return why.contains("No such file") ? OptionalLong.of(reservedSize) : OptionalLong.empty();
+        }
+        try {
+            long size = Long.parseLong(ran.result().stdout().strip());
+            return OptionalLong.of(Math.max(0, reservedSize - size));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private static final String RESERVED_FILE = "/nix/var/nix/db/reserved";
 
     // --- version ----------------------------------------------------------------------------
 
@@ -275,7 +314,9 @@ public final class NixCli implements Nix, StoreMaintenance {
                 String printed = nix.text(command.withEnvironment(environment));
                 for (String line : printed.lines().toList()) {
                     if (line.startsWith("[") || line.startsWith("{")) {
-                        NixOutput.pathInfo(line).forEach(info -> found.putIfAbsent(info.path(), info));
+                        Set<String> substitutable = NixOutput.substitutable(line, hostSettings());
+                        NixOutput.pathInfo(line).stream().filter(info -> substitutable.contains(info.path().path()))
+                                .forEach(info -> found.putIfAbsent(info.path(), info));
                     }
                 }
             }
@@ -283,7 +324,10 @@ public final class NixCli implements Nix, StoreMaintenance {
         return List.copyOf(found.values());
     }
 
-    /** The binary caches the profile's options name, in order. */
+    /**
+     * The binary caches to ask for sizes, in order: those the profile's options name, then the
+     * host's own (its {@code nix.conf}, as {@code nix show-config} resolves it), each once.
+     */
     List<String> substituters() {
         List<String> caches = new ArrayList<>();
         for (String option : List.of("substituters", "extra-substituters")) {
@@ -294,7 +338,26 @@ public final class NixCli implements Nix, StoreMaintenance {
                 }
             }
         }
+        hostSettings().substituters().stream().filter(url -> !caches.contains(url)).forEach(caches::add);
         return caches;
+    }
+
+    /** The host's Nix settings, read once; unknown (nothing of the host's own) when Nix cannot say. */
+    synchronized HostNixSettings hostSettings() {
+        if (hostSettings == null) {
+            try {
+                NixCommands.Ran ran = nix.attempt(nix.modern(false, List.of("show-config", "--json")));
+                hostSettings = ran.result().ok() ? NixOutput.hostSettings(ran.result().stdout()) : null;
+            } catch (RuntimeException e) { // Nix that cannot start, or output it could not read
+                hostSettings = null;
+            }
+            if (hostSettings == null) {
+                org.slf4j.LoggerFactory.getLogger(NixCli.class).warn("cannot read the host's Nix settings (nix show-config --json): only the profile's "
+                        + "substituters are asked for sizes");
+                hostSettings = HostNixSettings.UNKNOWN;
+            }
+        }
+        return hostSettings;
     }
 
     /** {@inheritDoc} Read from the {@code .drv} itself; floating content-addressed outputs are left out. */
@@ -495,6 +558,18 @@ public final class NixCli implements Nix, StoreMaintenance {
         String out = nix.run(nix.plain(argv)).stdout();
         return out.lines().filter(line -> line.startsWith(StorePath.STORE_DIR + "/")).map(StorePath::of)
                 .distinct().toList();
+    }
+
+    /** {@inheritDoc} Compared by one small fixed script on the host (through the prefix). */
+    @Override
+    public Set<BootFile> bootFilesChanged(StorePath toplevel) {
+        return booted.changedIn(toplevel);
+    }
+
+    /** {@inheritDoc} Read by one small fixed script on the host for all of them. */
+    @Override
+    public List<BootEntryFile> bootEntryFiles(Collection<StorePath> toplevels) {
+        return booted.entryFiles(toplevels);
     }
 
     // --- garbage ----------------------------------------------------------------------------

@@ -74,6 +74,18 @@ class PlanAndStatusTest {
     }
 
     @Test
+    void aPlanWaitsForTheRunThatHoldsTheLock() {
+        EngineFixture f = new EngineFixture(state, 100 * MIB).strategy(new FakeExtensions.Whole("whole", 0));
+        // a plan checks revisions out where the running upgrade evaluates: it must not run beside it
+        try (var held = dev.inchworm.runtime.journal.HostLock.acquire(state)) {
+            org.junit.jupiter.api.Assertions.assertThrows(dev.inchworm.runtime.journal.LockHeldException.class,
+                    () -> f.engine().plan(new UpgradeRequest(Optional.empty(), Optional.empty()), Progress.QUIET));
+        }
+        assertFalse(f.engine().plan(new UpgradeRequest(Optional.empty(), Optional.empty()), Progress.QUIET)
+                .alreadyCurrent(), "planned once the lock is free");
+    }
+
+    @Test
     void aPlanOfTheCurrentSystemSaysSo() {
         EngineFixture f = new EngineFixture(state, 100 * MIB).strategy(new FakeExtensions.Whole("whole", 0));
         Plan plan = f.engine().plan(new UpgradeRequest(Optional.of(f.rev1.commit()), Optional.empty()), Progress.QUIET);

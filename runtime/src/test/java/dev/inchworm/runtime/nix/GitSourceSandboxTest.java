@@ -110,6 +110,24 @@ class GitSourceSandboxTest {
     }
 
     @Test
+    void anotherSessionClosingLeavesThisSessionsRootsAlone() {
+        Evaluation evaluation = source.evaluate(first);
+        // a read-only command (status, probe) or a plan beside a running upgrade: same work folder
+        GitSource other = new GitSource(sandbox.runner, new SystemConfig(sandbox.scenario.repository(),
+                dev.inchworm.testkit.Scenario.EXPRESSION, dev.inchworm.testkit.Scenario.ATTRIBUTE, Map.of(), false,
+                Optional.empty()), sandbox.config, sandbox.host.stateDir().resolve("source"));
+        other.evaluate(first);
+
+        other.releaseEvaluations();
+        sandbox.nix.collectGarbage(OptionalLong.empty());
+
+        assertTrue(sandbox.nix.isValid(evaluation.drv()), "still rooted by the session that evaluated it");
+        source.releaseEvaluations();
+        sandbox.nix.collectGarbage(OptionalLong.empty());
+        assertFalse(sandbox.nix.isValid(evaluation.drv()));
+    }
+
+    @Test
     void brokenExpressionGivesTheEvaluationError() throws IOException {
         Path packages = sandbox.scenario.repository().resolve("pkgs/default.nix");
         Files.writeString(packages, "throw \"package set broken on purpose\"\n");

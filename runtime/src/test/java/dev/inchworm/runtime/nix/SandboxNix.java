@@ -49,7 +49,8 @@ final class SandboxNix implements AutoCloseable {
     static NixConfig config(SandboxHost host) {
         Map<String, String> environment = new java.util.HashMap<>(host.nixEnvironment());
         environment.put("XDG_CACHE_HOME", host.workDir().resolve("cache").toString());
-        return new NixConfig(Path.of(SandboxHost.SYSTEM_PROFILE), Map.of(), environment, host.prefix());
+        return new NixConfig(Path.of(SandboxHost.SYSTEM_PROFILE), Map.of(), environment, host.prefix())
+                .withLiveSystems(host.stateDir().resolve("booted-system"), host.stateDir().resolve("current-system"));
     }
 
     /** A derivation of an attribute of a scenario revision ({@code pkgs.curl}), instantiated without a root. */

@@ -94,20 +94,25 @@ final class ActiveRun {
         journal.update(next);
     }
 
-    /** Where the host is, from its profile, named with what the journal knows of that system. */
+    /**
+     * Where the host is, from its profile, named with what the journal knows of that system.
+     * With an action that leaves the profile alone ({@code test}, {@code dry-activate}) the
+     * profile stays on the initial generation: the host is on the last step the run activated.
+     */
     SystemState currentState() {
         RunRecord run = journal.current();
         Generation generation = nix().currentGeneration().orElseThrow(() ->
                 new IllegalStateException("the system profile has no current generation"));
+        StorePath toplevel = activatedToplevel(run).orElse(generation.toplevel());
         StorePath drv = null;
         Revision revision = null;
-        if (generation.toplevel().equals(run.initial().toplevel())) {
+        if (toplevel.equals(run.initial().toplevel())) {
             drv = run.initial().drv();
             revision = run.initial().revision();
         } else {
             for (int i = run.steps().size() - 1; i >= 0; i--) {
                 StepRecord step = run.steps().get(i);
-                if (step.toplevel().equals(generation.toplevel())) {
+                if (step.toplevel().equals(toplevel)) {
                     drv = step.drv();
                     revision = step.revision();
                     break;
@@ -115,9 +120,21 @@ final class ActiveRun {
             }
         }
         if (revision == null) {
-            revision = installed.revisionOf(generation.toplevel()).orElse(null);
+            revision = installed.revisionOf(toplevel).orElse(null);
         }
-        return new SystemState(generation, generation.toplevel(), Optional.ofNullable(drv), Optional.ofNullable(revision));
+        return new SystemState(generation, toplevel, Optional.ofNullable(drv), Optional.ofNullable(revision));
+    }
+
+    /**
+     * With an action that leaves the profile alone, the toplevel of the run's last done step
+     * (empty before the first): the journal, not the profile, says where the host is.
+     */
+    Optional<StorePath> activatedToplevel(RunRecord run) {
+        if (setup.action().setsProfile()) {
+            return Optional.empty();
+        }
+        List<StepRecord> done = run.doneSteps();
+        return done.isEmpty() ? Optional.empty() : Optional.of(done.get(done.size() - 1).toplevel());
     }
 
     /** The run's steps as the strategies see them. */

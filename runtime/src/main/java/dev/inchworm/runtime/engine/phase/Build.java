@@ -29,7 +29,8 @@ final class Build implements StepPhaseHandler {
     public StepRecord act(ActiveRun run, StepRecord step) {
         Path root = run.upkeep().gcRoot(run.record(), step.number());
         run.progress().stage("building " + step.drv().name());
-        run.nix().currentGeneration().ifPresent(g -> run.calls().expect(g.toplevel(), step.drv()));
+        run.activatedToplevel(run.record()).or(() -> run.nix().currentGeneration().map(g -> g.toplevel()))
+                .ifPresent(from -> run.calls().expect(from, step.drv()));
         StoreSampler sampler = StoreSampler.start(run.calls()::measure, SAMPLE_EVERY, run.progress()::storage);
         List<StorePath> outputs;
         try {

@@ -15,9 +15,9 @@ final class FinishAtTarget {
     static void act(ActiveRun run) {
         RunRecord record = run.record();
         run.progress().stage("at the target " + record.target().toplevel().name());
-        if (!record.doneSteps().isEmpty()) {
-            run.upkeep().deleteGeneration(record.initial().generation(), record.initial().toplevel(),
-                    run.upkeep().liveGenerations());
+        if (!record.doneSteps().isEmpty() && run.upkeep().deleteGeneration(record.initial().generation(),
+                record.initial().toplevel(), run.upkeep().liveGenerations())) {
+            run.upkeep().installBootEntriesIfMeasured("at the target");
         }
         if (record.initial().drv() != null && !record.doneSteps().isEmpty()) {
             run.upkeep().keepDerivation(record.initial().drv(), run.upkeep().beforeLastRunRoot());

@@ -18,19 +18,28 @@ final class Prune implements StepPhaseHandler {
     public StepRecord act(ActiveRun run, StepRecord step) {
         RunRecord record = run.record();
         List<StepRecord> done = record.doneSteps();
+        boolean deleted = false;
         if (!done.isEmpty()) {
             StepRecord previous = done.get(done.size() - 1);
             Set<Integer> keep = run.upkeep().protectedGenerations(record);
             keep.add(step.generation());
-            run.upkeep().deleteGeneration(previous.generation(), previous.toplevel(), keep);
+            deleted = run.upkeep().deleteGeneration(previous.generation(), previous.toplevel(), keep);
         }
         if (!InitialRelease.keeps(record)) {
             // Released: the old versions go before the next step comes; its .drv stays rooted for a retrace.
             Set<Integer> keep = run.upkeep().protectedGenerations(record);
             keep.add(step.generation());
-            run.upkeep().deleteGeneration(record.initial().generation(), record.initial().toplevel(), keep);
+            deleted |= run.upkeep().deleteGeneration(record.initial().generation(), record.initial().toplevel(), keep);
         }
-        run.upkeep().deleteOutputRoots(record);
+        if (deleted) {
+            run.upkeep().installBootEntriesIfMeasured("after step " + step.number());
+        }
+        if (run.setup().action().setsProfile()) {
+            run.upkeep().deleteOutputRoots(record);
+        } else {
+            // No generation holds this step's output: its root stays until the next step is done.
+            run.upkeep().deleteOutputRoots(record, step.number());
+        }
         if (record.target() == null || !step.toplevel().equals(record.target().toplevel())) {
             // A retrace goes back through the steps before the host's present system, never the target.
             run.upkeep().keepDerivation(step.drv(), run.upkeep().gcRoot(record, step.number() + ".drv"));

@@ -1,8 +1,10 @@
 package dev.inchworm.runtime.engine.phase;
 
+import java.util.Map;
 import dev.inchworm.api.nix.Generation;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.runtime.engine.Reports;
+import dev.inchworm.runtime.engine.RebootCheck;
 import dev.inchworm.runtime.engine.RunReport;
 import dev.inchworm.runtime.journal.JournalException;
 import dev.inchworm.runtime.journal.JournalWriteException;
@@ -126,10 +128,14 @@ final class RunDriver {
         RunRecord record = run.record();
         if (record.phase() == RunPhase.FINISHING) {
             RunResult how = record.doneSteps().isEmpty() ? RunResult.ALREADY_CURRENT : RunResult.UPGRADED;
-            StorePath on = run.nix().currentGeneration().map(Generation::toplevel).orElse(null);
-            run.update(r -> r.withResult(how, on, run.setup().clock().instant()).withPhase(RunPhase.FINISHED));
+            StorePath on = run.activatedToplevel(record)
+                    .or(() -> run.nix().currentGeneration().map(Generation::toplevel)).orElse(null);
+            Map<String, String> reboot = RebootCheck.note(run.nix(), on);
+            run.update(r -> r.withResult(how, on, run.setup().clock().instant()).withNotes(RebootCheck.NOTES, reboot)
+                    .withPhase(RunPhase.FINISHED));
         } else if (record.phase() == RunPhase.ROLLING_BACK && record.result() != null) {
-            run.update(r -> r.withPhase(RunPhase.FINISHED));
+            Map<String, String> reboot = RebootCheck.note(run.nix(), record.finalToplevel());
+            run.update(r -> r.withNotes(RebootCheck.NOTES, reboot).withPhase(RunPhase.FINISHED));
         }
     }
 

@@ -7,6 +7,7 @@ import dev.inchworm.runtime.journal.RunPhase;
 import dev.inchworm.runtime.journal.RunRecord;
 import dev.inchworm.runtime.journal.StepPhase;
 import dev.inchworm.runtime.journal.StepRecord;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +36,7 @@ final class TakeSteps {
 
     static void act(ActiveRun run) {
         Evaluation target = EvaluateTarget.act(run);
+        checkProfile(run, target);
         while (true) {
             RunRecord record = run.record();
             Optional<StepRecord> last = record.lastStep();
@@ -57,15 +59,32 @@ final class TakeSteps {
         }
     }
 
+    /**
+     * Before the run's first step: what only the two systems tell about the profile (nonVital
+     * names). A rejection ends the run before anything changed, rolled back with the reason.
+     */
+    private static void checkProfile(ActiveRun run, Evaluation target) {
+        if (!run.record().steps().isEmpty()) {
+            return;
+        }
+        try {
+            run.chain().checkProfile(run.currentState(), target);
+        } catch (dev.inchworm.api.strategy.ProfileRejected e) {
+            throw new RunFailed(RunFailure.of("configuration error: " + e.getMessage()));
+        }
+    }
+
     /** One phase of the step in flight; its time is added to the step's duration here, for every phase. */
     private static void carryOut(ActiveRun run, StepRecord step) {
         StepPhaseHandler handler = PHASES.get(step.phase());
         if (handler == null) {
             throw new IllegalStateException("step " + step.number() + " is not in flight: " + step.phase());
         }
+        run.progress().phaseStarted(step.number(), step.phase());
         long started = System.nanoTime();
         StepRecord next = handler.act(run, step);
         long millis = (System.nanoTime() - started) / 1_000_000;
+        run.progress().phaseEnded(step.phase(), next, Duration.ofMillis(millis));
         run.update(r -> r.withLastStep(s -> next.withMeasurements(next.peakStoreBytes(), next.freeBytesBefore(),
                 next.durationMs() + millis)));
     }

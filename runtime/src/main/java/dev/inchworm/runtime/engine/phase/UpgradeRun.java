@@ -17,6 +17,8 @@ import dev.inchworm.runtime.engine.SourceRevisions;
 import dev.inchworm.runtime.engine.UpgradeRequest;
 import dev.inchworm.runtime.journal.InitialSystem;
 import dev.inchworm.runtime.journal.InstalledRevisions;
+import dev.inchworm.runtime.journal.JournalException;
+import dev.inchworm.runtime.journal.JournalWriteException;
 import dev.inchworm.runtime.journal.Journal;
 import dev.inchworm.runtime.journal.RunFailure;
 import dev.inchworm.runtime.journal.RunPhase;
@@ -56,20 +58,26 @@ public final class UpgradeRun {
         Generation current = run.nix().currentGeneration().orElseThrow(() -> new RunRefused(
                 "the system profile has no generation: install a system before upgrading it"));
         SourceRevisions.fetch(setup.source());
-        Revision from = request.from().map(ref -> SourceRevisions.resolve(setup.source(), ref, "--from"))
+        Revision to = SourceRevisions.target(setup.source(), request.to());
+        Revision from = request.from().map(ref -> SourceRevisions.from(setup.source(), ref, current.toplevel(), to))
                 .or(() -> SourceRevisions.current(setup.source(), installed, current.toplevel()))
                 .orElseThrow(() -> new RunRefused(SourceRevisions.unknownCurrent(current.toplevel(),
                         setup.stateDir())));
-        Revision to = SourceRevisions.target(setup.source(), request.to());
         Instant now = setup.clock().instant();
-        if (request.from().isPresent()) {
-            installed.record(current.toplevel(), from, now);
-        }
         InitialSystem initial = new InitialSystem(current.number(), current.toplevel(),
                 derivationOf(current.toplevel()).orElse(null), from);
         PluginCalls.clearLeftOver(setup.stateDir()); // from a plan or probe that was killed: no run to tell
         String runId = RUN_ID.format(now) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-        run.journal().write(RunRecord.begin(runId, setup.host(), now, initial, to));
+        try {
+            if (request.from().isPresent()) {
+                installed.record(current.toplevel(), from, now);
+            }
+            run.journal().write(RunRecord.begin(runId, setup.host(), now, initial, to));
+        } catch (JournalWriteException e) {
+            // before the first record nothing was done: a usage-like refusal, not "could not be restored"
+            throw new JournalException(e.file(), "the run cannot begin: " + e.getCause().getMessage()
+                    + "; nothing was done to the host; make room in the state folder " + setup.stateDir(), e);
+        }
         run.progress().stage("run " + runId + ": " + from.shortId() + " -> " + to.shortId());
         return RunDriver.drive(run);
     }

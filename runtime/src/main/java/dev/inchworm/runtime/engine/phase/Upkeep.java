@@ -7,6 +7,8 @@ import dev.inchworm.api.nix.NixException;
 import dev.inchworm.api.nix.NixFailure;
 import dev.inchworm.api.nix.StoreMaintenance;
 import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.api.nix.SwitchAction;
+import dev.inchworm.api.host.CommandException;
 import dev.inchworm.runtime.journal.RunRecord;
 import dev.inchworm.runtime.journal.StepRecord;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -63,10 +66,14 @@ final class Upkeep {
         return keep;
     }
 
-    /** Deletes one generation if it still exists, links to {@code toplevel} and is not kept. */
-    void deleteGeneration(int number, StorePath toplevel, Set<Integer> keep) {
+    /**
+     * Deletes one generation if it still exists, links to {@code toplevel} and is not kept.
+     *
+     * @return true when it was deleted
+     */
+    boolean deleteGeneration(int number, StorePath toplevel, Set<Integer> keep) {
         if (number == 0 || keep.contains(number)) {
-            return;
+            return false;
         }
         boolean exists = nix.generations().stream()
                 .anyMatch(g -> g.number() == number && g.toplevel().equals(toplevel) && !g.current());
@@ -74,11 +81,41 @@ final class Upkeep {
             run.progress().note("deleting generation " + number);
             try {
                 nix.deleteGenerations(List.of(number));
+                return true;
             } catch (NixException e) {
                 // Pruning is housekeeping: a generation left behind costs space, not correctness.
                 LOG.warn("cannot delete generation {}: {}", number, e.getMessage());
                 run.progress().note("could not delete generation " + number + ": " + e.failure().detail());
             }
+        }
+        return false;
+    }
+
+    /**
+     * After generations were deleted on a host whose /boot the probe measures: the bootloader's
+     * install ({@code switch-to-configuration boot} of the current generation, as
+     * {@code nixos-rebuild boot}), which writes the entries of the generations left and removes
+     * the deleted ones' kernels and initrds from /boot. Left to the next switch otherwise.
+     */
+    void installBootEntriesIfMeasured(String when) {
+        if (run.setup().action().setsProfile() && run.calls().measure().boot().isPresent()) {
+            installBootEntries(when);
+        }
+    }
+
+    /** The bootloader's install for the current generation; a failure is noted, the run goes on. */
+    void installBootEntries(String when) {
+        Optional<Generation> current = nix.currentGeneration();
+        if (current.isEmpty()) {
+            return;
+        }
+        run.progress().note("installing the boot entries of generation " + current.get().number() + " " + when);
+        try {
+            nix.switchToConfiguration(current.get().toplevel(), SwitchAction.BOOT);
+        } catch (NixException | CommandException e) {
+            // The entries stay until the next switch: /boot holds more than it must, nothing breaks.
+            LOG.warn("installing the boot entries {} failed: {}", when, e.getMessage());
+            run.progress().note("installing the boot entries " + when + " failed: " + e.getMessage());
         }
     }
 
@@ -140,8 +177,15 @@ final class Upkeep {
 
     /** Removes the GC roots of the run's step outputs: once installed, the profile roots them. */
     void deleteOutputRoots(RunRecord record) {
+        deleteOutputRoots(record, 0);
+    }
+
+    /** The same, but the root of step {@code kept} stays (0: none does). */
+    void deleteOutputRoots(RunRecord record, int kept) {
         for (StepRecord step : record.steps()) {
-            deleteQuietly(gcRoot(record, step.number()));
+            if (step.number() != kept) {
+                deleteQuietly(gcRoot(record, step.number()));
+            }
         }
     }
 

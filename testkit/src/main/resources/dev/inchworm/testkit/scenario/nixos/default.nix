@@ -17,6 +17,7 @@ let
     systemPackages = map (name: pkgs.${name}) configuration.systemPackages ++ (host.extraPackages or [ ]);
     kernel = if configuration.kernel == null then null else pkgs.${configuration.kernel};
     services = map (name: pkgs.${name}) (configuration.services or [ ]);
+    linkedOnly = configuration.linkedOnly or [ ];
   };
 in {
   system = layer.toplevel;

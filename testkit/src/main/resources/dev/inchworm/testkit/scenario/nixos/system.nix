@@ -1,7 +1,7 @@
 # The NixOS-like aggregator layer over the packages: system-path, etc, initrd and the
 # toplevel, which carries bin/switch-to-configuration. Services get unit files (one small
 # aggregator each, like NixOS's unit files) gathered in system-units, which etc links.
-{ hostName, version, stateDir, systemPackages, kernel, services ? [ ] }:
+{ hostName, version, stateDir, systemPackages, kernel, services ? [ ], linkedOnly ? [ ] }:
 let
   aggregator = attrs: derivation ({
     system = builtins.currentSystem;
@@ -32,7 +32,9 @@ in rec {
   etc = aggregator ({
     name = "etc";
     # embeds store paths as text, as NixOS's /etc files do
-    text = builtins.concatStringsSep "" (map (p: "${p.pname}=${p}\n") systemPackages);
+    # (not the linkedOnly ones: like environment.systemPackages, only system-path links them)
+    text = builtins.concatStringsSep "" (map (p: "${p.pname}=${p}\n")
+      (builtins.filter (p: !(builtins.elem p.pname linkedOnly)) systemPackages));
     args = [ "-c" "export PATH=/usr/bin:/bin; mkdir -p $out/etc; printf '%s' \"$text\" > $out/etc/packages.conf" ];
   } // (if services == [ ] then { } else {
     systemd = systemUnits;
