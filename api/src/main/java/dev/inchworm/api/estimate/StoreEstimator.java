@@ -58,7 +58,8 @@ public final class StoreEstimator implements Estimator {
     private final Nix nix;
     private final StorePath current;
     private final PluginState learned;
-    private final Map<StorePath, List<StorePath>> built = new ConcurrentHashMap<>();
+    /** Per estimated derivation, what it builds and each of those derivations' outputs (read once). */
+    private final Map<StorePath, Map<StorePath, List<StorePath>>> built = new ConcurrentHashMap<>();
     private Map<String, Long> byPackage;
     private long median;
 
@@ -76,7 +77,6 @@ public final class StoreEstimator implements Estimator {
     @Override
     public FootprintEstimate estimate(StorePath drv) {
         DryRun dryRun = nix.dryRun(drv);
-        built.put(drv, dryRun.toBuild());
         List<FootprintEstimate.Term> terms = new ArrayList<>();
         if (!dryRun.toFetch().isEmpty()) {
             // The narinfo NarSize of each path when the caches answer for all of them (exact);
@@ -93,6 +93,7 @@ public final class StoreEstimator implements Estimator {
         Map<StorePath, List<StorePath>> outputsOf = new LinkedHashMap<>();
         Map<StorePath, Boolean> fixedOutput = new HashMap<>();
         readDerivations(dryRun.toBuild(), outputsOf, fixedOutput);
+        built.put(drv, outputsOf);
         List<StorePath> outputs = new ArrayList<>();
         outputsOf.values().forEach(outputs::addAll);
         Map<StorePath, Long> cached = new HashMap<>();
@@ -192,19 +193,20 @@ public final class StoreEstimator implements Estimator {
 
     @Override
     public void learn(StorePath drv, long peakGrowthBytes) {
-        List<StorePath> toBuild = built.remove(drv);
+        // The outputs were read with the estimate: a .drv's outputs never change.
+        Map<StorePath, List<StorePath>> toBuild = built.remove(drv);
         if (toBuild == null || toBuild.isEmpty()) {
             return;
         }
         Map<String, Long> units = new LinkedHashMap<>();
         List<StorePath> outputs = new ArrayList<>();
         Map<StorePath, String> unitOf = new HashMap<>();
-        for (StorePath path : toBuild) {
-            for (StorePath out : nix.outputs(path).values()) {
+        toBuild.forEach((path, outs) -> {
+            for (StorePath out : outs) {
                 outputs.add(out);
                 unitOf.put(out, unitName(path));
             }
-        }
+        });
         for (PathInfo info : nix.pathInfo(outputs)) {
             units.merge(unitOf.get(info.path()), info.narSize(), Long::sum);
         }
@@ -225,7 +227,8 @@ public final class StoreEstimator implements Estimator {
         if (byPackage == null) {
             Map<String, Long> sizes = new HashMap<>();
             List<Long> all = new ArrayList<>();
-            for (PathInfo info : nix.pathInfo(nix.closure(current, false))) {
+            // One bulk read of the closure's facts (a backend streams them), not a query per path.
+            for (PathInfo info : nix.closureInfo(current)) {
                 sizes.merge(packageName(info.path().name()), info.narSize(), Long::sum);
                 all.add(info.narSize());
             }

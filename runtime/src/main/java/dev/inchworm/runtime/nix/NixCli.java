@@ -29,6 +29,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -579,11 +581,34 @@ public final class NixCli implements Nix, StoreMaintenance {
             args.add("--max-freed");
             args.add(Long.toString(max));
         });
-        GcResult result = NixOutput.gcSummary(nix.run(nix.classic("nix-store", args)).stdout());
+        GcResult result;
+        try {
+            result = NixOutput.gcSummary(nix.run(nix.classic("nix-store", args)).stdout());
+        } catch (RuntimeException e) {
+            bulk.known().forget();
+            throw e;
+        }
         // The collection deleted Nix's reserved file (gc-reserved-space, 8 MiB); the next Nix
         // command writes it again. Open the store now so that free space measured after a
-        // collection is what a build will really find, not 8 MiB more.
-        nix.run(nix.classic("nix-store", List.of("--check-validity", "--print-invalid")));
+        // collection is what a build will really find, not 8 MiB more. The same command tells
+        // which kept closures' roots the collection removed.
+        List<String> check = new ArrayList<>(List.of("--check-validity", "--print-invalid"));
+        List<StorePath> roots = bulk.known().roots();
+        roots.forEach(root -> check.add(root.path()));
+        Set<String> asked = new HashSet<>();
+        roots.forEach(root -> asked.add(root.path()));
+        List<StorePath> invalid = new ArrayList<>();
+        try {
+            nix.lines(nix.classic("nix-store", check), line -> {
+                if (asked.contains(line.strip())) {
+                    invalid.add(bulk.intern(line.strip()));
+                }
+            });
+        } catch (RuntimeException e) {
+            bulk.known().forget();
+            throw e;
+        }
+        bulk.known().collected(invalid);
         return result;
     }
 
@@ -627,6 +652,7 @@ public final class NixCli implements Nix, StoreMaintenance {
      */
     @Override
     public GcResult recoverFullStore() {
+        bulk.known().forget();
         nix.run(nix.plain(List.of("rm", "-f", "/nix/var/nix/db/reserved")));
         return NixOutput.gcSummary(nix.run(nix.classic("nix-store",
                 List.of("--gc", "--option", "gc-reserved-space", "0"))).stdout());
