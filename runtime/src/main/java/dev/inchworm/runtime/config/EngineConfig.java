@@ -6,11 +6,22 @@ package dev.inchworm.runtime.config;
  * @param reserveBytes  bytes kept free on top of each step's estimate
  * @param onInterrupted what to do with a run a crash left unfinished: resume it or roll it back
  * @param keepInitial   whether the run keeps its initial generation until the target is reached
+ * @param lastTry       whether the plain rebuild is tried once when every strategy passed
+ *                      without trying it from the system the host runs (estimates err both ways)
  */
-public record EngineConfig(long reserveBytes, Interrupted onInterrupted, KeepInitial keepInitial) {
+public record EngineConfig(long reserveBytes, Interrupted onInterrupted, KeepInitial keepInitial, boolean lastTry) {
 
     public EngineConfig(long reserveBytes, Interrupted onInterrupted) {
         this(reserveBytes, onInterrupted, KeepInitial.AUTO);
+    }
+
+    public EngineConfig(long reserveBytes, Interrupted onInterrupted, KeepInitial keepInitial) {
+        this(reserveBytes, onInterrupted, keepInitial, true);
+    }
+
+    /** The same with {@code lastTry} set. */
+    public EngineConfig withLastTry(boolean lastTry) {
+        return new EngineConfig(reserveBytes, onInterrupted, keepInitial, lastTry);
     }
 
     /** Default reserve: Nix's SQLite WAL and the gc-reserved-space file (docs/architecture.md, "Nix facts"). */

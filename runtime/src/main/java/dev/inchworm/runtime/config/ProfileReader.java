@@ -260,8 +260,20 @@ public final class ProfileReader {
     }
 
     record RawSystem(String repository, String expression, String attribute, Map<String, Object> args,
-                     Boolean flake, String overrideInput, String remote, String branch, Integer fetchDepth,
+                     JsonNode flake, String overrideInput, String remote, String branch, Integer fetchDepth,
                      String nixosConfig) {
+    }
+
+    /** The host's flake and its host name, from {@code flake: PATH#HOST}. */
+    record FlakeRef(String flake, String host) {
+        /** The input overridden unless the profile names another. */
+        static final String NIXPKGS = "nixpkgs";
+
+        /** The toplevel's attribute, as nixos-rebuild builds it. */
+        String attribute() {
+            return "nixosConfigurations." + (host.matches("[A-Za-z0-9_'-]+") ? host : "\"" + host + "\"")
+                    + ".config.system.build.toplevel";
+        }
     }
 
     record RawNix(String profile, Map<String, String> options, Map<String, String> environment,
@@ -269,7 +281,7 @@ public final class ProfileReader {
                   String bootedSystem, String currentSystem) {
     }
 
-    record RawEngine(JsonNode reserve, String onInterrupted, String keepInitial) {
+    record RawEngine(JsonNode reserve, String onInterrupted, String keepInitial, Boolean lastTry) {
     }
 
     record RawTimeouts(String evaluation, String build, String gc, String query, String pluginCall) {
@@ -376,10 +388,14 @@ public final class ProfileReader {
             }
             Path repository = path(required(raw.repository(), "system.repository", "/system",
                     "the git repository of the system source"), "system.repository", "/system/repository");
-            String attribute = required(raw.attribute(), "system.attribute", "/system",
-                    "the attribute path of the toplevel, e.g. system");
-            boolean flake = Boolean.TRUE.equals(raw.flake());
-            String expression = raw.expression();
+            Optional<FlakeRef> ref = flakeRef(raw);
+            boolean flake = ref.isPresent() || (raw.flake() != null && raw.flake().asBoolean());
+            String attribute = ref.isPresent() && raw.attribute() == null ? ref.get().attribute()
+                    : required(raw.attribute(), "system.attribute", "/system",
+                            "the attribute path of the toplevel, e.g. system");
+            String expression = ref.map(FlakeRef::flake).orElse(raw.expression());
+            String overrideInput = raw.overrideInput() == null ? ref.map(r -> FlakeRef.NIXPKGS).orElse(null)
+                    : raw.overrideInput();
             if (raw.nixosConfig() != null) {
                 if (flake || raw.nixosConfig().isBlank()) {
                     throw new ProfileException(locations.at("/system/nixosConfig"), "system.nixosConfig",
@@ -398,9 +414,36 @@ public final class ProfileReader {
                         "only used with flake: true");
             }
             return new SystemConfig(repository, expression == null ? "" : expression, attribute, args, flake,
-                    Optional.ofNullable(raw.overrideInput()), remote(raw), branch(raw), fetchDepth(raw),
+                    Optional.ofNullable(overrideInput), remote(raw), branch(raw), fetchDepth(raw),
                     Optional.ofNullable(raw.nixosConfig()).map(c -> path(c, "system.nixosConfig", "/system/nixosConfig")
                             .toString()));
+        }
+
+        /**
+         * {@code flake: PATH-OR-URL#HOST}, as {@code nixos-rebuild --flake} takes it: the host's
+         * flake, whose {@code nixpkgs} input is overridden with each revision tried; empty for
+         * {@code true}, {@code false} or no key.
+         */
+        private Optional<FlakeRef> flakeRef(RawSystem raw) {
+            JsonNode node = raw.flake();
+            if (node == null || node.isNull() || node.isBoolean()) {
+                return Optional.empty();
+            }
+            String text = node.isTextual() ? node.asText() : "";
+            int hash = text.lastIndexOf('#');
+            if (hash <= 0 || hash == text.length() - 1 || text.startsWith("-")) {
+                throw new ProfileException(locations.at("/system/flake"), "system.flake", "wrong type: expected "
+                        + "true, false or the host's flake as PATH#HOST (e.g. /etc/nixos#vps-1), found "
+                        + describe(node));
+            }
+            if (raw.expression() != null) {
+                throw new ProfileException(locations.at("/system/expression"), "system.expression",
+                        "not used with flake: " + text + " (the flake is named there)");
+            }
+            String flake = text.substring(0, hash);
+            // a path, unlike a URL (github:..., git+https://...), is resolved like every other path
+            String resolved = flake.contains(":") ? flake : path(flake, "system.flake", "/system/flake").toString();
+            return Optional.of(new FlakeRef(resolved, text.substring(hash + 1)));
         }
 
         private Optional<String> remote(RawSystem raw) {
@@ -547,7 +590,8 @@ public final class ProfileReader {
                             "unknown value '" + raw.keepInitial() + "'; allowed values: auto, always, never", e);
                 }
             }
-            return new EngineConfig(reserve, interrupted, keepInitial);
+            return new EngineConfig(reserve, interrupted, keepInitial,
+                    raw.lastTry() == null ? defaults.lastTry() : raw.lastTry());
         }
 
         /**

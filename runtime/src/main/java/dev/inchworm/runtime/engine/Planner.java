@@ -88,6 +88,7 @@ final class Planner {
         List<Plan.PlannedStep> steps = new ArrayList<>();
         List<StrategyPass> passes = new ArrayList<>();
         int index = 0;
+        boolean keeps = setup.config().keepInitial() != dev.inchworm.runtime.config.EngineConfig.KeepInitial.NEVER;
         while (!state.toplevel().equals(target.toplevel())) {
             if (steps.size() >= MAX_PLANNED_STEPS) {
                 remarks.add("the plan stops after " + MAX_PLANNED_STEPS + " steps; more would follow");
@@ -95,10 +96,24 @@ final class Planner {
             }
             Optional<Bound<? extends UpgradeStrategy<?>, ?>> strategy = chain.at(index);
             if (strategy.isEmpty()) {
-                remarks.add("no strategy could propose a further step");
+                remarks.add("no strategy could propose a further step" + (setup.config().lastTry()
+                        && steps.stream().noneMatch(p -> p.toplevel().equals(target.toplevel()))
+                        ? "; an upgrade would then try the plain rebuild once as its last try (engine.lastTry)" : ""));
                 break;
             }
-            Proposal proposal = chain.propose(index, state, target, history);
+            Proposal proposal = chain.propose(index, state, target, history, keeps);
+            if (keeps && proposal instanceof Proposal.Pass kept
+                    && setup.config().keepInitial() == dev.inchworm.runtime.config.EngineConfig.KeepInitial.AUTO) {
+                // As the run does (ChooseStep): with keepInitial auto, a strategy that plans a
+                // step only without the initial generation gets it released.
+                Proposal without = chain.propose(index, state, target, history, false);
+                if (without instanceof Proposal.Next) {
+                    keeps = false;
+                    remarks.add("the initial generation would be released once the first step is switched: "
+                            + strategy.get().id() + " plans a step only without it (" + kept.reason() + ")");
+                    proposal = without;
+                }
+            }
             if (proposal instanceof Proposal.Pass pass) {
                 passes.add(new StrategyPass(strategy.get().id(), pass.reason()));
                 index++;

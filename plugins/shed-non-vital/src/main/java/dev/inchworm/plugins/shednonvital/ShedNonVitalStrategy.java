@@ -86,9 +86,28 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
             if (plan.get().vitalToplevel().equals(plan.get().shedToplevel())) {
                 return restore(context, plan.get());
             }
+            // The re-derived .drvs are not roots: the collection after the shed step took them. The
+            // same units shed from the same target give the same derivations: add them again.
+            Shedding vital;
+            try {
+                vital = Shedding.of(SystemTree.read(context.host().nix(), context.target().drv()),
+                        new TreeSet<>(plan.get().units()));
+            } catch (Refused e) {
+                return Proposal.pass(e.getMessage());
+            }
+            if (!vital.drv().equals(plan.get().vitalDrv())) {
+                throw new IllegalStateException("the target without " + plan.get().units() + " re-derives to "
+                        + vital.drv() + ", not to the noted " + plan.get().vitalDrv());
+            }
+            add(context.host().nix(), vital);
+            String description = "upgrade the rest while " + String.join(", ", plan.get().units())
+                    + " " + (plan.get().units().size() == 1 ? "is" : "are") + " shed";
+            if (!built(context)) {
+                return Proposal.next(new Step(description, plan.get().vitalDrv(), plan.get().vitalToplevel(),
+                        plan.get().vitalBytes(), List.of(), Optional.empty()));
+            }
             FootprintEstimate estimate = context.estimator().estimate(plan.get().vitalDrv());
-            return Proposal.next(new Step("upgrade the rest while " + String.join(", ", plan.get().units())
-                    + " " + (plan.get().units().size() == 1 ? "is" : "are") + " shed", plan.get().vitalDrv(),
+            return Proposal.next(new Step(description, plan.get().vitalDrv(),
                     plan.get().vitalToplevel(), estimate.bytes(), estimate.units(), Optional.empty(), estimate.terms()));
         }
         try {
@@ -99,10 +118,23 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
     }
 
     private Proposal restore(StrategyContext<NoSettings> context, ShedPlan plan) {
+        String description = "add back " + String.join(", ", plan.units()) + ", upgraded: reach the target";
+        if (!built(context)) {
+            return Proposal.next(new Step(description, context.target().drv(), context.target().toplevel(),
+                    plan.restoreBytes(), List.of(), Optional.of(context.target().revision())));
+        }
         FootprintEstimate estimate = context.estimator().estimate(context.target().drv());
-        return Proposal.next(new Step("add back " + String.join(", ", plan.units()) + ", upgraded: reach the target",
-                context.target().drv(), context.target().toplevel(), estimate.bytes(), estimate.units(),
-                Optional.of(context.target().revision()), estimate.terms()));
+        return Proposal.next(new Step(description, context.target().drv(), context.target().toplevel(),
+                estimate.bytes(), estimate.units(), Optional.of(context.target().revision()), estimate.terms()));
+    }
+
+    /**
+     * False in {@code inchworm plan} past the first step: the current system is a planned step,
+     * not built, so the estimator (which reads its closure) cannot be asked; the estimates noted
+     * when shedding was decided stand in.
+     */
+    private static boolean built(StrategyContext<NoSettings> context) {
+        return context.host().nix().isValid(context.current().toplevel());
     }
 
     private Proposal shed(StrategyContext<NoSettings> context) {
@@ -141,8 +173,9 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
                     + " and only about " + ByteSize.format(Math.max(0, free - shedEstimate.bytes() + freed))
                     + " would be free then (the reserve kept)");
         }
-        new ShedPlan(shed.drv(), shed.toplevel(), vital.drv(), vital.toplevel(), List.copyOf(names), freed)
-                .save(context.state());
+        long whole = context.estimator().estimate(context.target().drv()).bytes();
+        new ShedPlan(shed.drv(), shed.toplevel(), vital.drv(), vital.toplevel(), List.copyOf(names), freed,
+                vitalEstimate.bytes(), Math.max(0, whole - vitalEstimate.bytes())).save(context.state());
         String what = names.stream().map(n -> n + " " + currentTree.versionOf(n)).collect(Collectors.joining(", "));
         return Proposal.next(new Step("shed " + what + " (frees about " + ByteSize.format(freed)
                 + "; added back upgraded in the last step)", shed.drv(), shed.toplevel(), shedEstimate.bytes(),

@@ -17,9 +17,12 @@ import java.util.Optional;
  * @param vitalToplevel its toplevel
  * @param units         the shed units' names
  * @param freedBytes    what collecting after the shed step frees (the planner's count)
+ * @param vitalBytes    the estimate of the rest's step, made when shedding was decided
+ * @param restoreBytes  the estimate of the last step then: the whole upgrade's less the rest's
+ *                      ({@code inchworm plan} uses these two: its intermediate systems are not built)
  */
 record ShedPlan(StorePath shedDrv, StorePath shedToplevel, StorePath vitalDrv, StorePath vitalToplevel,
-                List<String> units, long freedBytes) {
+                List<String> units, long freedBytes, long vitalBytes, long restoreBytes) {
 
     ShedPlan {
         units = List.copyOf(units);
@@ -32,6 +35,8 @@ record ShedPlan(StorePath shedDrv, StorePath shedToplevel, StorePath vitalDrv, S
         state.put("vital.toplevel", vitalToplevel.path());
         state.put("units", String.join(",", units));
         state.put("freedBytes", Long.toString(freedBytes));
+        state.put("vitalBytes", Long.toString(vitalBytes));
+        state.put("restoreBytes", Long.toString(restoreBytes));
     }
 
     static Optional<ShedPlan> load(PluginState state) {
@@ -41,7 +46,12 @@ record ShedPlan(StorePath shedDrv, StorePath shedToplevel, StorePath vitalDrv, S
         }
         return Optional.of(new ShedPlan(path(state, "shed.drv"), path(state, "shed.toplevel"),
                 path(state, "vital.drv"), path(state, "vital.toplevel"),
-                Arrays.asList(units.get().split(",")), Long.parseLong(state.get("freedBytes").orElse("0"))));
+                Arrays.asList(units.get().split(",")), number(state, "freedBytes"), number(state, "vitalBytes"),
+                number(state, "restoreBytes")));
+    }
+
+    private static long number(PluginState state, String key) {
+        return Long.parseLong(state.get(key).orElse("0"));
     }
 
     private static StorePath path(PluginState state, String key) {

@@ -32,7 +32,14 @@ final class ChooseStep {
         while (true) {
             RunRecord record = run.record();
             int index = record.strategyIndex();
-            Bound<? extends UpgradeStrategy<?>, ?> strategy = run.chain().at(index).orElseThrow(() -> new RunFailed(exhausted(run)));
+            Optional<Bound<? extends UpgradeStrategy<?>, ?>> at = run.chain().at(index);
+            if (at.isEmpty()) {
+                if (lastTry(run, current, target)) {
+                    return;
+                }
+                throw new RunFailed(exhausted(run));
+            }
+            Bound<? extends UpgradeStrategy<?>, ?> strategy = at.get();
             if (InitialRelease.decideNever(run)) {
                 continue;
             }
@@ -54,6 +61,47 @@ final class ChooseStep {
                 return;
             }
         }
+    }
+
+    /** The id a last try's step carries in the journal and the report: the engine's, no plugin's. */
+    static final String LAST_TRY = "last-try";
+
+    /**
+     * When every strategy passed without the whole upgrade having been tried from the system the
+     * host runs, and no step failed but for want of disk, plans it once: a plain rebuild is what the admin would have run, and the
+     * estimates that made the strategies pass err both ways. A build that does not fit fails
+     * safely (Nix leaves the store consistent, the engine collects what it left). Off with
+     * {@code engine.lastTry: false}.
+     *
+     * @return true when the step was planned
+     */
+    private static boolean lastTry(ActiveRun run, SystemState current, Evaluation target) {
+        RunRecord record = run.record();
+        if (!run.setup().config().lastTry() || record.passes().isEmpty()) {
+            return false;
+        }
+        // Only estimates can be wrong the other way: a build that failed or hung would again.
+        if (record.steps().stream().anyMatch(s -> s.failure() != null && s.failure().kind() != StepFailure.Kind.OUT_OF_DISK)) {
+            return false;
+        }
+        Step whole = new Step("last try: the plain rebuild to " + record.targetRevision().shortId()
+                + ", as nixos-rebuild would (every strategy passed on estimates)", target.drv(), target.toplevel(),
+                0, java.util.List.of(), Optional.of(record.targetRevision()));
+        if (refusal(whole, current, record) != null) {
+            return false;
+        }
+        Step step;
+        try {
+            var estimate = run.calls().estimator(current.toplevel()).estimate(target.drv());
+            step = new Step(whole.description(), whole.drv(), whole.toplevel(), estimate.bytes(), estimate.units(),
+                    whole.revision(), estimate.terms());
+        } catch (RuntimeException e) {
+            step = whole; // no figure: it is tried all the same
+        }
+        Step planned = step;
+        run.progress().note("every strategy passed; trying the plain rebuild once as the last try (engine.lastTry)");
+        run.update(r -> r.withStepAdded(StepRecord.planned(r.steps().size() + 1, LAST_TRY, planned)));
+        return true;
     }
 
     private static boolean passes(Proposal proposal, SystemState current, RunRecord record) {
