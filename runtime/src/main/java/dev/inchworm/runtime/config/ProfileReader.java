@@ -250,7 +250,13 @@ public final class ProfileReader {
     record RawProfile(String host, RawSystem system, RawNix nix, @JsonProperty("switch") String switchAction,
                       String stateDir, String pluginsDir, JsonNode strategies, JsonNode probe, JsonNode rollback,
                       JsonNode reclaimers, JsonNode provisioners, RawEngine engine, RawTimeouts timeouts,
-                      JsonNode nonVital) {
+                      JsonNode nonVital, RawMetrics metrics, RawHooks hooks) {
+    }
+
+    record RawMetrics(String textfile) {
+    }
+
+    record RawHooks(JsonNode afterRun, String timeout) {
     }
 
     record RawSystem(String repository, String expression, String attribute, Map<String, Object> args,
@@ -319,7 +325,59 @@ public final class ProfileReader {
                                 + "select rollback: {id: retrace}, or keepInitial: auto");
             }
             return new HostProfile(host, system, nix, action, stateDir, pluginsDir, strategies, probe, rollback,
-                    reclaimers, provisioners, engine, timeouts(raw.timeouts()), nonVital(raw.nonVital()));
+                    reclaimers, provisioners, engine, timeouts(raw.timeouts()), nonVital(raw.nonVital()),
+                    metrics(raw.metrics()), hooks(raw.hooks()));
+        }
+
+        private MetricsConfig metrics(RawMetrics raw) {
+            if (raw == null || raw.textfile() == null) {
+                return MetricsConfig.NONE;
+            }
+            return new MetricsConfig(Optional.of(path(raw.textfile(), "metrics.textfile", "/metrics/textfile")));
+        }
+
+        /** {@code hooks.afterRun}: one command as a list of strings, or a list of such commands. */
+        private HooksConfig hooks(RawHooks raw) {
+            if (raw == null) {
+                return HooksConfig.NONE;
+            }
+            java.time.Duration timeout = HooksConfig.DEFAULT_TIMEOUT;
+            if (raw.timeout() != null) {
+                try {
+                    timeout = Timeouts.parse(raw.timeout());
+                } catch (IllegalArgumentException e) {
+                    throw new ProfileException(locations.at("/hooks/timeout"), "hooks.timeout", e.getMessage(), e);
+                }
+            }
+            JsonNode node = raw.afterRun();
+            List<List<String>> commands = new ArrayList<>();
+            String expected = "a command as a list of strings ([/usr/bin/notify, --to, admin]; never a shell line), "
+                    + "or a list of such commands";
+            if (node != null && !node.isNull() && !(node.isArray() && node.isEmpty())) {
+                if (!node.isArray()) {
+                    throw new ProfileException(locations.at("/hooks/afterRun"), "hooks.afterRun",
+                            "wrong type: expected " + expected + ", found " + describe(node));
+                }
+                boolean nested = node.size() > 0 && node.get(0).isArray();
+                List<JsonNode> entries = new ArrayList<>();
+                node.forEach(entries::add);
+                for (JsonNode command : nested ? entries : List.of(node)) {
+                    List<String> argv = new ArrayList<>();
+                    if (!command.isArray() || command.isEmpty()) {
+                        throw new ProfileException(locations.at("/hooks/afterRun"), "hooks.afterRun",
+                                "expected " + expected + ", found " + describe(command));
+                    }
+                    for (JsonNode word : command) {
+                        if (!word.isTextual() || word.asText().isEmpty()) {
+                            throw new ProfileException(locations.at("/hooks/afterRun"), "hooks.afterRun",
+                                    "expected " + expected + ", found " + describe(word));
+                        }
+                        argv.add(word.asText());
+                    }
+                    commands.add(argv);
+                }
+            }
+            return new HooksConfig(commands, timeout);
         }
 
         private SystemConfig system(RawSystem raw) {
