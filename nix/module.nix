@@ -44,6 +44,8 @@ let
     probe = if cfg.probe == null then null else selectionJson cfg.probe;
     rollback = if cfg.rollback == null then null else selectionJson cfg.rollback;
     nonVital = if cfg.nonVital == [ ] then null else cfg.nonVital;
+    metrics = if cfg.metrics.enable then { inherit (cfg.metrics) textfile; } else null;
+    hooks = if cfg.hooks.afterRun == [ ] then null else noNulls { inherit (cfg.hooks) afterRun timeout; };
   } // optionalAttrs (cfg.allowReboot || cfg.rebootWindow != null) {
     engine.reboot = { allowed = cfg.allowReboot; } // optionalAttrs (cfg.rebootWindow != null) {
       window = { inherit (cfg.rebootWindow) lower upper; };
@@ -207,6 +209,35 @@ in
       type = types.nullOr selection;
       default = null;
       description = "How a failed run goes back (default: generation).";
+    };
+
+    metrics = {
+      enable = mkEnableOption "the Prometheus text file of the last run (the profile's metrics.textfile), for node_exporter's textfile collector";
+      textfile = mkOption {
+        type = types.strMatching "/.*\\.prom";
+        default = "/var/lib/prometheus-node-exporter-text-files/inchworm.prom";
+        description = ''
+          The metrics file, replaced after each run (a temporary file beside it, renamed over it).
+          Point node_exporter's textfile collector at its folder:
+          `services.prometheus.exporters.node = { enabledCollectors = [ "textfile" ];
+          extraFlags = [ "--collector.textfile.directory=/var/lib/prometheus-node-exporter-text-files" ]; }`.
+        '';
+      };
+    };
+
+    hooks = {
+      afterRun = mkOption {
+        type = types.listOf (types.nonEmptyListOf types.str);
+        default = [ ];
+        example = literalExpression ''[ [ "''${pkgs.curl}/bin/curl" "-fsS" "-o" "/dev/null" "--data-binary" "@" "https://hc-ping.com/UUID" ] ]'';
+        description = "Commands run after each run, each an argument list (never a shell line); the report's path is added as the last argument, INCHWORM_RESULT and INCHWORM_EXIT_CODE are set. A failing hook is a warning in the log; it never changes the run's exit code.";
+      };
+      timeout = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "30s";
+        description = "How long each hook may take before it is killed (default 5m).";
+      };
     };
 
     settings = mkOption {

@@ -128,6 +128,21 @@ class NixModuleIT {
     }
 
     @Test
+    void metricsAndHooksBecomeTheProfilesKeys() throws Exception {
+        JsonNode without = json.readTree(host("").get("profileText").asText());
+        assertTrue(without.get("metrics") == null && without.get("hooks") == null, without.toString());
+        JsonNode profile = json.readTree(host("metrics.enable = true; hooks = { afterRun = [ [ \"/bin/notify\" \"--to\" "
+                + "\"admin\" ] ]; timeout = \"30s\"; };").get("profileText").asText());
+        assertEquals("/var/lib/prometheus-node-exporter-text-files/inchworm.prom", profile.at("/metrics/textfile").asText());
+        assertEquals("{\"afterRun\":[[\"/bin/notify\",\"--to\",\"admin\"]],\"timeout\":\"30s\"}",
+                profile.get("hooks").toString());
+        Path file = tmp.resolve("hooked.json");
+        Files.writeString(file, profile.toString());
+        Dist.Result r = Dist.run(tmp, "config", "validate", file.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+    }
+
+    @Test
     void aDisabledModuleAddsNothing() throws Exception {
         JsonNode eval = NixEval.module(tmp, "{ services.inchworm.system.repository = \"/r\"; }").json();
         assertEquals("{}", eval.get("services").toString());
@@ -140,7 +155,9 @@ class NixModuleIT {
         "rebootWindow = { lower = \"25:00\"; upper = \"05:00\"; }; | A definition for option `services.inchworm.rebootWindow.lower' is not of type",
         "strategies = [ ]; | A definition for option `services.inchworm.strategies' is not of type",
         "persistent = \"yes\"; | A definition for option `services.inchworm.persistent' is not of type",
-        "reclaimers = [ { name = \"gc\"; } ]; | \".name' does not exist"})
+        "reclaimers = [ { name = \"gc\"; } ]; | \".name' does not exist",
+        "hooks.afterRun = [ \"notify admin\" ]; | A definition for option `services.inchworm.hooks.afterRun.\"[definition 1-entry 1]\"' is not of type",
+        "metrics = { enable = true; textfile = \"inchworm.txt\"; }; | A definition for option `services.inchworm.metrics.textfile' is not of type"})
     void wrongValuesGetTheModuleSystemsError(String option, String words) throws Exception {
         NixEval.Result r = NixEval.module(tmp, "{ services.inchworm = { enable = true; system.repository = \"/r\"; "
                 + option + " }; }");

@@ -627,6 +627,18 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
         return all.subList(all.indexOf(from) + 1, all.indexOf(to) + 1);
     }
 
+    private volatile long reservedMissing;
+
+    /** Makes Nix's reserved file short by {@code bytes} (missing: its whole size), as after a collection on a full disk. */
+    public void reservedMissing(long bytes) {
+        reservedMissing = bytes;
+    }
+
+    @Override
+    public java.util.OptionalLong reservedSpaceMissing() {
+        return java.util.OptionalLong.of(reservedMissing);
+    }
+
     @Override
     public boolean isAncestor(Revision ancestor, Revision descendant) {
         List<Revision> all = new ArrayList<>(revisions.keySet());

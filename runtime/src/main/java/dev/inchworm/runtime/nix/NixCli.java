@@ -29,6 +29,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -82,6 +84,7 @@ public final class NixCli implements Nix, StoreMaintenance {
     private final List<Path> liveSystemLinks;
     private final Activation activation;
     private final BootedSystem booted;
+    private final long reservedSize;
     private HostNixSettings hostSettings; // read once
     private NixVersion version;
 
@@ -109,7 +112,39 @@ public final class NixCli implements Nix, StoreMaintenance {
         this.activation = new Activation(nix);
         this.booted = new BootedSystem(nix, config.bootedSystem());
         this.bulk = new BulkStore(nix, workDir);
+        this.reservedSize = reservedSize(config.options());
     }
+
+    /** Nix's default {@code gc-reserved-space}. */
+    static final long DEFAULT_RESERVED_SPACE = 8L << 20;
+
+    /** The profile's {@code gc-reserved-space} option, else Nix's default. */
+    static long reservedSize(java.util.Map<String, String> options) {
+        String set = options.get("gc-reserved-space");
+        try {
+            return set == null ? DEFAULT_RESERVED_SPACE : Math.max(0, Long.parseLong(set.strip()));
+        } catch (NumberFormatException e) {
+            return DEFAULT_RESERVED_SPACE; // Nix itself would refuse the option; not ours to judge here
+        }
+    }
+
+    /** {@inheritDoc} From {@code stat} of the file on the host; a missing file counts whole. */
+    @Override
+    public OptionalLong reservedSpaceMissing() {
+        NixCommands.Ran ran = nix.attempt(nix.plain(List.of("stat", "-c", "%s", RESERVED_FILE)));
+        if (!ran.result().ok()) {
+            String why = ran.result().stderr();
+            return why.contains("No such file") ? OptionalLong.of(reservedSize) : OptionalLong.empty();
+        }
+        try {
+            long size = Long.parseLong(ran.result().stdout().strip());
+            return OptionalLong.of(Math.max(0, reservedSize - size));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private static final String RESERVED_FILE = "/nix/var/nix/db/reserved";
 
     // --- version ----------------------------------------------------------------------------
 
@@ -546,11 +581,34 @@ public final class NixCli implements Nix, StoreMaintenance {
             args.add("--max-freed");
             args.add(Long.toString(max));
         });
-        GcResult result = NixOutput.gcSummary(nix.run(nix.classic("nix-store", args)).stdout());
+        GcResult result;
+        try {
+            result = NixOutput.gcSummary(nix.run(nix.classic("nix-store", args)).stdout());
+        } catch (RuntimeException e) {
+            bulk.known().forget();
+            throw e;
+        }
         // The collection deleted Nix's reserved file (gc-reserved-space, 8 MiB); the next Nix
         // command writes it again. Open the store now so that free space measured after a
-        // collection is what a build will really find, not 8 MiB more.
-        nix.run(nix.classic("nix-store", List.of("--check-validity", "--print-invalid")));
+        // collection is what a build will really find, not 8 MiB more. The same command tells
+        // which kept closures' roots the collection removed.
+        List<String> check = new ArrayList<>(List.of("--check-validity", "--print-invalid"));
+        List<StorePath> roots = bulk.known().roots();
+        roots.forEach(root -> check.add(root.path()));
+        Set<String> asked = new HashSet<>();
+        roots.forEach(root -> asked.add(root.path()));
+        List<StorePath> invalid = new ArrayList<>();
+        try {
+            nix.lines(nix.classic("nix-store", check), line -> {
+                if (asked.contains(line.strip())) {
+                    invalid.add(bulk.intern(line.strip()));
+                }
+            });
+        } catch (RuntimeException e) {
+            bulk.known().forget();
+            throw e;
+        }
+        bulk.known().collected(invalid);
         return result;
     }
 
@@ -594,6 +652,7 @@ public final class NixCli implements Nix, StoreMaintenance {
      */
     @Override
     public GcResult recoverFullStore() {
+        bulk.known().forget();
         nix.run(nix.plain(List.of("rm", "-f", "/nix/var/nix/db/reserved")));
         return NixOutput.gcSummary(nix.run(nix.classic("nix-store",
                 List.of("--gc", "--option", "gc-reserved-space", "0"))).stdout());

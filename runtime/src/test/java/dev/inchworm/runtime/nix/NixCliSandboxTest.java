@@ -386,6 +386,18 @@ class NixCliSandboxTest {
     }
 
     @Test
+    void theReservedFileIsMissingAfterAFullStoreWasRecoveredAndWholeOnceNixWroteItBack() throws IOException {
+        nix.collectGarbage(OptionalLong.empty()); // Nix writes the file back at once
+        assertEquals(OptionalLong.of(0), nix.reservedSpaceMissing());
+
+        java.nio.file.Files.delete(sandbox.host.storeRoot().resolve("var/nix/db/reserved"));
+        assertEquals(OptionalLong.of(8L << 20), nix.reservedSpaceMissing(), "gc-reserved-space, Nix's default");
+
+        nix.isValid(installed.toplevel()); // any Nix command with room writes it back
+        assertEquals(OptionalLong.of(0), nix.reservedSpaceMissing());
+    }
+
+    @Test
     void garbageCollectionKeepsWhatTheProfileRootsAndFreesTheRest() {
         Revision next = sandbox.scenario.commit("bigger firefox", pkgs -> pkgs.bump("firefox", 3 * MiB));
         Evaluation target = sandbox.source.evaluate(next);
