@@ -34,7 +34,7 @@ let
     inherit (cfg) host;
     system = noNulls {
       inherit (cfg.system) repository attribute flake overrideInput;
-      expression = if cfg.system.flake then null else cfg.system.expression;
+      expression = if cfg.system.flake == false then cfg.system.expression else null;
     } // optionalAttrs (cfg.system.args != { }) { inherit (cfg.system) args; };
     inherit stateDir;
     switch = cfg.operation;
@@ -99,15 +99,18 @@ in
         description = "File in the repository that nix-instantiate evaluates (ignored with `flake`).";
       };
       attribute = mkOption {
-        type = types.str;
-        default = if cfg.system.flake then "nixosConfigurations.${cfg.host}.config.system.build.toplevel" else "system";
-        defaultText = literalExpression ''"system" (with flake: "nixosConfigurations.''${host}.config.system.build.toplevel")'';
+        type = types.nullOr types.str;
+        # a flake reference (PATH#HOST) names the host: Inchworm derives the attribute from it
+        default = if builtins.isString cfg.system.flake then null
+          else if cfg.system.flake then "nixosConfigurations.${cfg.host}.config.system.build.toplevel" else "system";
+        defaultText = literalExpression ''"system" (with flake = true: "nixosConfigurations.''${host}.config.system.build.toplevel"; with flake = "PATH#HOST": derived from it)'';
         description = "Attribute path of the system's toplevel.";
       };
       flake = mkOption {
-        type = types.bool;
+        type = types.either types.bool types.str;
         default = false;
-        description = "Evaluate the repository as a flake.";
+        example = "/etc/nixos#vps-1";
+        description = "Evaluate the repository as a flake (`true`), or evaluate the host's flake `PATH#HOST` (as `nixos-rebuild --flake` takes it) with its `nixpkgs` input overridden by each revision.";
       };
       overrideInput = mkOption {
         type = types.nullOr types.str;
