@@ -34,7 +34,9 @@ let
     inherit (cfg) host;
     system = noNulls {
       inherit (cfg.system) repository attribute flake overrideInput;
-      expression = if cfg.system.flake == false then cfg.system.expression else null;
+      # with flake = true and overrideInput, the expression names the host's flake
+      expression = if cfg.system.flake == false || (cfg.system.flake == true && cfg.system.overrideInput != null)
+        then cfg.system.expression else null;
     } // optionalAttrs (cfg.system.args != { }) { inherit (cfg.system) args; };
     inherit stateDir;
     switch = cfg.operation;
@@ -96,7 +98,7 @@ in
       expression = mkOption {
         type = types.str;
         default = "nixos/default.nix";
-        description = "File in the repository that nix-instantiate evaluates (ignored with `flake`).";
+        description = "File in the repository that nix-instantiate evaluates; with `flake = true` and `overrideInput`, the host's flake (e.g. `/etc/nixos`); unused with `flake = \"PATH#HOST\"` or a `flake = true` without `overrideInput`.";
       };
       attribute = mkOption {
         type = types.nullOr types.str;

@@ -129,6 +129,10 @@ class NixModuleIT {
         assertTrue(r.out().contains("nixosConfigurations.vps-1.config.system.build.toplevel"), r.out());
         JsonNode plain = json.readTree(host("system.flake = true;").get("profileText").asText());
         assertEquals("nixosConfigurations.vps-1.config.system.build.toplevel", plain.at("/system/attribute").asText());
+        assertTrue(plain.at("/system/expression").isMissingNode(), plain.toString());
+        JsonNode overridden = json.readTree(host("system.flake = true; system.overrideInput = \"nixpkgs\"; "
+                + "system.expression = \"/etc/nixos\";").get("profileText").asText());
+        assertEquals("/etc/nixos", overridden.at("/system/expression").asText(), "the flake whose input is overridden");
     }
 
     @Test
