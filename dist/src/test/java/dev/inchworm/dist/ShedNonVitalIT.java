@@ -9,11 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.inchworm.api.nix.Evaluation;
-import dev.inchworm.api.nix.Revision;
 import dev.inchworm.api.nix.StorePath;
-import dev.inchworm.testkit.Package;
 import dev.inchworm.testkit.PackageSet;
-import java.io.IOException;
+import dev.inchworm.testkit.SandboxHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,34 +41,16 @@ class ShedNonVitalIT {
     @TempDir
     Path tmp;
 
-    private static PackageSet studio() {
-        return PackageSet.typical()
-                .add(Package.of("blender", "4.1", 8 * MiB).dependsOn("glibc"))
-                .add(Package.of("gimp", "2.10", 6 * MiB).dependsOn("glibc"))
-                .withLinkedOnly(List.of("gimp"));
-    }
-
-    /** The host, booted into the small system {@code booted} and switched to the studio since. */
     private static SandboxRun host(Path work, UnaryOperator<PackageSet> target) throws Exception {
-        SandboxRun run = new SandboxRun(64, work, studio());
-        Revision booted = run.scenario.commit("booted long ago", pkgs -> PackageSet.typical());
-        Evaluation small = run.host.evaluate(run.scenario, booted);
-        run.host.realise(small.drv()).requireOk();
-        Path link = run.host.stateDir().resolve("booted-system");
-        Files.delete(link);
-        Files.createSymbolicLink(link, Path.of(small.toplevel().path()));
-        run.target("blender 4.2, gimp 2.11", pkgs -> target.apply(studio())); // from the studio, not the small system
-        return run;
+        return ShedCase.host(SandboxHost.builder().tmpfs(64), work, target);
     }
 
     private static UnaryOperator<PackageSet> bumpBoth() {
-        return p -> p.bump("blender", 8 * MiB).bump("gimp", 6 * MiB);
+        return ShedCase.bumpBoth();
     }
 
     private static SandboxRun profile(SandboxRun run, List<String> nonVital, String... strategies) {
-        return run.profile(p -> p.strategies(strategies).set("nonVital", nonVital)
-                .nixSetting("bootedSystem", run.host.stateDir().resolve("booted-system").toString())
-                .nixSetting("currentSystem", run.host.stateDir().resolve("current-system").toString()));
+        return ShedCase.profile(run, nonVital, strategies);
     }
 
     /** The output paths in {@code toplevel}'s closure whose name is {@code name}. */
@@ -161,4 +141,41 @@ class ShedNonVitalIT {
         }
     }
 
+    /**
+     * SIGKILL after every journal write of a shedding run in turn (the strategy's notes, each
+     * step's phases, the release of the initial generation), each on a fresh host: the next
+     * {@code inchworm upgrade} takes the run over and ends on the target (or, had the kill made
+     * the run fail, back on the initial system), the store verifies, and the lock is free (the
+     * next run got it). The loop ends at the first write the run does not reach.
+     */
+    @Test
+    void aSheddingRunKilledAfterAnyJournalWriteIsTakenOverAndEndsOnTheTarget() throws Exception {
+        int trials = 0;
+        for (int n = 1; ; n++) {
+            Path work = Files.createDirectories(tmp.resolve("kill-" + n));
+            try (SandboxRun run = host(work, bumpBoth())) {
+                leaveFree(run, FREE);
+                profile(run, List.of("gimp"), "full-rebuild", "package-stepping", "shed-non-vital");
+                String where = "killed after journal write " + n + ": ";
+                if (!run.upgradeKilledAfterWrite(n)) {
+                    break;
+                }
+                trials++;
+                Dist.Result next = run.inchworm(Map.of(), "upgrade", "--profile", run.profile.toString(), "--json");
+                if (next.code() == 2 && next.err().contains("--from")) {
+                    next = run.upgrade(); // killed before the run was journalled: a new run
+                }
+                Evaluation target = run.targetEvaluation();
+                if (next.code() == 0) {
+                    assertEquals(target.toplevel(), run.profileToplevel(), where + next.out());
+                    assertTrue(run.json(next).get("reproducible").asBoolean(), where + next.out());
+                } else {
+                    assertEquals(3, next.code(), where + next.out() + next.err());
+                    assertEquals(run.initial.toplevel(), run.profileToplevel(), where + next.out());
+                }
+                assertTrue(run.storeVerifies(), where);
+            }
+        }
+        assertTrue(trials >= 20, "a shedding run makes many journal writes: " + trials);
+    }
 }

@@ -2,7 +2,6 @@ package dev.inchworm.plugins.shednonvital;
 
 import dev.inchworm.api.host.PluginState;
 import dev.inchworm.api.nix.StorePath;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,33 +27,14 @@ record ShedPlan(StorePath shedDrv, StorePath shedToplevel, StorePath vitalDrv, S
         units = List.copyOf(units);
     }
 
+    private static final String NOTE = "plan";
+
+    /** One note, so a crash leaves all of it or none. */
     void save(PluginState state) {
-        state.put("shed.drv", shedDrv.path());
-        state.put("shed.toplevel", shedToplevel.path());
-        state.put("vital.drv", vitalDrv.path());
-        state.put("vital.toplevel", vitalToplevel.path());
-        state.put("units", String.join(",", units));
-        state.put("freedBytes", Long.toString(freedBytes));
-        state.put("vitalBytes", Long.toString(vitalBytes));
-        state.put("restoreBytes", Long.toString(restoreBytes));
+        state.put(NOTE, this);
     }
 
     static Optional<ShedPlan> load(PluginState state) {
-        Optional<String> units = state.get("units");
-        if (units.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new ShedPlan(path(state, "shed.drv"), path(state, "shed.toplevel"),
-                path(state, "vital.drv"), path(state, "vital.toplevel"),
-                Arrays.asList(units.get().split(",")), number(state, "freedBytes"), number(state, "vitalBytes"),
-                number(state, "restoreBytes")));
-    }
-
-    private static long number(PluginState state, String key) {
-        return Long.parseLong(state.get(key).orElse("0"));
-    }
-
-    private static StorePath path(PluginState state, String key) {
-        return StorePath.of(state.get(key).orElseThrow(() -> new IllegalStateException("note " + key + " is missing")));
+        return state.get(NOTE, ShedPlan.class);
     }
 }
