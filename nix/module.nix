@@ -34,7 +34,9 @@ let
     inherit (cfg) host;
     system = noNulls {
       inherit (cfg.system) repository attribute flake overrideInput;
-      expression = if cfg.system.flake then null else cfg.system.expression;
+      # with flake = true and overrideInput, the expression names the host's flake
+      expression = if cfg.system.flake == false || (cfg.system.flake == true && cfg.system.overrideInput != null)
+        then cfg.system.expression else null;
     } // optionalAttrs (cfg.system.args != { }) { inherit (cfg.system) args; };
     inherit stateDir;
     switch = cfg.operation;
@@ -96,18 +98,21 @@ in
       expression = mkOption {
         type = types.str;
         default = "nixos/default.nix";
-        description = "File in the repository that nix-instantiate evaluates (ignored with `flake`).";
+        description = "File in the repository that nix-instantiate evaluates; with `flake = true` and `overrideInput`, the host's flake (e.g. `/etc/nixos`); unused with `flake = \"PATH#HOST\"` or a `flake = true` without `overrideInput`.";
       };
       attribute = mkOption {
-        type = types.str;
-        default = if cfg.system.flake then "nixosConfigurations.${cfg.host}.config.system.build.toplevel" else "system";
-        defaultText = literalExpression ''"system" (with flake: "nixosConfigurations.''${host}.config.system.build.toplevel")'';
+        type = types.nullOr types.str;
+        # a flake reference (PATH#HOST) names the host: Inchworm derives the attribute from it
+        default = if builtins.isString cfg.system.flake then null
+          else if cfg.system.flake then "nixosConfigurations.${cfg.host}.config.system.build.toplevel" else "system";
+        defaultText = literalExpression ''"system" (with flake = true: "nixosConfigurations.''${host}.config.system.build.toplevel"; with flake = "PATH#HOST": derived from it)'';
         description = "Attribute path of the system's toplevel.";
       };
       flake = mkOption {
-        type = types.bool;
+        type = types.either types.bool types.str;
         default = false;
-        description = "Evaluate the repository as a flake.";
+        example = "/etc/nixos#vps-1";
+        description = "Evaluate the repository as a flake (`true`), or evaluate the host's flake `PATH#HOST` (as `nixos-rebuild --flake` takes it) with its `nixpkgs` input overridden by each revision.";
       };
       overrideInput = mkOption {
         type = types.nullOr types.str;

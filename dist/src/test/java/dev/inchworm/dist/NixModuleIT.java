@@ -117,6 +117,25 @@ class NixModuleIT {
     }
 
     @Test
+    void aFlakeReferenceIsPassedOnForTheCliToDeriveTheAttributeAndInputFrom() throws Exception {
+        JsonNode profile = json.readTree(host("system.flake = \"/etc/nixos#vps-1\";").get("profileText").asText());
+        assertEquals("/etc/nixos#vps-1", profile.at("/system/flake").asText());
+        assertTrue(profile.at("/system/attribute").isMissingNode() && profile.at("/system/expression").isMissingNode(),
+                profile.toString());
+        Path file = tmp.resolve("flake-profile.json");
+        Files.writeString(file, profile.toString());
+        Dist.Result r = Dist.run(tmp, "config", "validate", file.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("nixosConfigurations.vps-1.config.system.build.toplevel"), r.out());
+        JsonNode plain = json.readTree(host("system.flake = true;").get("profileText").asText());
+        assertEquals("nixosConfigurations.vps-1.config.system.build.toplevel", plain.at("/system/attribute").asText());
+        assertTrue(plain.at("/system/expression").isMissingNode(), plain.toString());
+        JsonNode overridden = json.readTree(host("system.flake = true; system.overrideInput = \"nixpkgs\"; "
+                + "system.expression = \"/etc/nixos\";").get("profileText").asText());
+        assertEquals("/etc/nixos", overridden.at("/system/expression").asText(), "the flake whose input is overridden");
+    }
+
+    @Test
     void allowRebootAndItsWindowBecomeTheEnginesRebootSettings() throws Exception {
         JsonNode profile = json.readTree(host("allowReboot = true; rebootWindow = { lower = \"01:00\"; upper = \"05:00\"; };")
                 .get("profileText").asText());

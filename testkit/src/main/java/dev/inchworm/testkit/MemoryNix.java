@@ -94,6 +94,7 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
     private final Set<Revision> brokenRevisions = new HashSet<>();
     private final Set<StorePath> failingBuilds = new HashSet<>();
     private final Set<StorePath> failingActivations = new HashSet<>();
+    private final Set<StorePath> newKernels = new HashSet<>();
     /** Systems that must never be collected ({@code /run/booted-system}, {@code /run/current-system}). */
     public final List<StorePath> live = new ArrayList<>();
     /** Each activation, as {@code "ACTION NAME"} (e.g. {@code "switch nixos-system-2"}). */
@@ -168,6 +169,11 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
 
     public void failActivationOf(Drv system) {
         failingActivations.add(system.out());
+    }
+
+    /** From now on {@link #bootFilesChanged} says this system's kernel differs from the booted one's. */
+    public void newKernelIn(Drv system) {
+        newKernels.add(system.out());
     }
 
     public void breakEvaluationOf(Revision revision) {
@@ -539,6 +545,12 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
             throw new NixException(new NixFailure.Other(1, "activation script failed"), List.of("switch-to-configuration"));
         }
         activations.add(action.argument() + " " + toplevel.name());
+    }
+
+    @Override
+    public Set<dev.inchworm.api.nix.BootFile> bootFilesChanged(StorePath toplevel) {
+        alive("bootFilesChanged");
+        return newKernels.contains(toplevel) ? Set.of(dev.inchworm.api.nix.BootFile.KERNEL) : Set.of();
     }
 
     @Override

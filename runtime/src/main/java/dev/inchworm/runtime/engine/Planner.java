@@ -78,12 +78,19 @@ final class Planner {
         RunReport.Side fromSide = new RunReport.Side(from.orElse(null), current.toplevel());
         RunReport.Side toSide = new RunReport.Side(to, target.toplevel());
         if (current.toplevel().equals(target.toplevel())) {
-            return new Plan(fromSide, toSide, true, free, reserve, List.of(), List.of(), true, remarks, List.of());
+            return new Plan(fromSide, toSide, true, free, reserve, List.of(), List.of(), true, remarks, List.of(), null);
         }
 
         SystemState state = new SystemState(current, current.toplevel(), Optional.empty(), from);
         chain.checkProfile(state, target);
         List<Plan.StrategyUnits> units = chain.units(state, target, remarks);
+        ClosureDiff closure = null;
+        try {
+            closure = ClosureDiff.between(setup.nix(), current.toplevel(), target);
+        } catch (RuntimeException e) {
+            // The diff only informs: a store that cannot be read for it leaves the plan as it is.
+            remarks.add("the packages that change could not be listed: " + e.getMessage());
+        }
         List<StepResult> history = new ArrayList<>();
         List<Plan.PlannedStep> steps = new ArrayList<>();
         List<StrategyPass> passes = new ArrayList<>();
@@ -135,6 +142,6 @@ final class Planner {
             state = new SystemState(next, step.toplevel(), Optional.of(step.drv()), step.revision());
         }
         boolean complete = state.toplevel().equals(target.toplevel());
-        return new Plan(fromSide, toSide, false, free, reserve, steps, passes, complete, remarks, units);
+        return new Plan(fromSide, toSide, false, free, reserve, steps, passes, complete, remarks, units, closure);
     }
 }

@@ -47,6 +47,8 @@ class EngineFixture {
     EngineConfig config = new EngineConfig(MIB, EngineConfig.Interrupted.RESUME);
     Timeouts timeouts = Timeouts.DEFAULTS;
     SwitchAction action = SwitchAction.SWITCH;
+    /** The storage probe; null: the store's bytes as MemoryNix has them, no inode count. */
+    StorageProbe<NoSettings> probe;
 
     EngineFixture(Path state, long capacity) {
         this.state = state;
@@ -78,7 +80,8 @@ class EngineFixture {
     }
 
     EngineSetup setup(CrashPoint crashPoint) {
-        Bound<? extends StorageProbe<?>, ?> probe = new Bound<>(new FakeExtensions.Probe(nix), new NoSettings());
+        Bound<? extends StorageProbe<?>, ?> probe = new Bound<>(this.probe == null ? new FakeExtensions.Probe(nix)
+                : this.probe, new NoSettings());
         Bound<? extends Rollback<?>, ?> chosenRollback = Bound.of(rollbackExtension, new NoSettings());
         Extensions extensions = new Extensions(probe, strategies, chosenRollback, reclaimers, provisioners);
         CommandRunner noCommands = command -> {

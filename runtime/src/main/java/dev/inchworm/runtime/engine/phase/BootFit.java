@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Before a step becomes a generation: will /boot hold its kernel and initrd? The bootloader
@@ -31,6 +33,8 @@ import java.util.Set;
  */
 final class BootFit {
 
+    private static final Logger LOG = LoggerFactory.getLogger("inchworm.engine");
+
     private BootFit() {
     }
 
@@ -43,7 +47,14 @@ final class BootFit {
         if (boot.isEmpty()) {
             return Optional.empty();
         }
-        long need = newBytes(run, step.toplevel());
+        long need;
+        try {
+            need = newBytes(run, step.toplevel());
+        } catch (RuntimeException e) { // NixException, or stat's output it could not read
+            // Unknown sizes decide nothing: the switch itself still reports a full /boot.
+            LOG.warn("cannot read the boot files of {}: {}; /boot is not checked", step.toplevel(), e.getMessage());
+            return Optional.empty();
+        }
         long free = boot.get().freeBytes();
         if (need <= free) {
             return Optional.empty();
