@@ -86,42 +86,47 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
             if (plan.get().vitalToplevel().equals(plan.get().shedToplevel())) {
                 return restore(context, plan.get());
             }
-            List<StorePath> kept = plan.get().shedOutputs().stream().filter(context.host().nix()::isValid).toList();
-            if (built(context) && !kept.isEmpty()) {
-                return Proposal.pass("the shed units' old outputs are still in the store after the shed step ("
-                        + kept.get(0).name() + (kept.size() > 1 ? " and " + (kept.size() - 1) + " more" : "")
-                        + "): a root holds them, typically the booted system until a reboot; the rest does not "
-                        + "fit beside them");
-            }
-            // The re-derived .drvs are not roots: the collection after the shed step took them. The
-            // same units shed from the same target give the same derivations: add them again.
-            Shedding vital;
-            try {
-                vital = Shedding.of(SystemTree.read(context.host().nix(), context.target().drv()),
-                        new TreeSet<>(plan.get().units()));
-            } catch (Refused e) {
-                return Proposal.pass(e.getMessage());
-            }
-            if (!vital.drv().equals(plan.get().vitalDrv())) {
-                throw new IllegalStateException("the target without " + plan.get().units() + " re-derives to "
-                        + vital.drv() + ", not to the noted " + plan.get().vitalDrv());
-            }
-            add(context.host().nix(), vital);
-            String description = "upgrade the rest while " + String.join(", ", plan.get().units())
-                    + " " + (plan.get().units().size() == 1 ? "is" : "are") + " shed";
-            if (!built(context)) {
-                return Proposal.next(new Step(description, plan.get().vitalDrv(), plan.get().vitalToplevel(),
-                        plan.get().vitalBytes(), List.of(), Optional.empty()));
-            }
-            FootprintEstimate estimate = context.estimator().estimate(plan.get().vitalDrv());
-            return Proposal.next(new Step(description, plan.get().vitalDrv(),
-                    plan.get().vitalToplevel(), estimate.bytes(), estimate.units(), Optional.empty(), estimate.terms()));
+            return rest(context, plan.get());
         }
         try {
             return shed(context);
         } catch (Refused | ProfileRejected e) {
             return Proposal.pass(e.getMessage());
         }
+    }
+
+    /** The step after the shed one: the target without the shed units. */
+    private Proposal rest(StrategyContext<NoSettings> context, ShedPlan plan) {
+        List<StorePath> kept = plan.shedOutputs().stream().filter(context.host().nix()::isValid).toList();
+        if (built(context) && !kept.isEmpty()) {
+            return Proposal.pass("the shed units' old outputs are still in the store after the shed step ("
+                    + kept.get(0).name() + (kept.size() > 1 ? " and " + (kept.size() - 1) + " more" : "")
+                    + "): a root holds them, typically the booted system until a reboot; the rest does not "
+                    + "fit beside them");
+        }
+        // The re-derived .drvs are not roots: the collection after the shed step took them. The
+        // same units shed from the same target give the same derivations: add them again.
+        Shedding vital;
+        try {
+            vital = Shedding.of(SystemTree.read(context.host().nix(), context.target().drv()),
+                    new TreeSet<>(plan.units()));
+        } catch (Refused e) {
+            return Proposal.pass(e.getMessage());
+        }
+        if (!vital.drv().equals(plan.vitalDrv())) {
+            throw new IllegalStateException("the target without " + plan.units() + " re-derives to "
+                    + vital.drv() + ", not to the noted " + plan.vitalDrv());
+        }
+        add(context.host().nix(), vital);
+        String description = "upgrade the rest while " + String.join(", ", plan.units())
+                + " " + (plan.units().size() == 1 ? "is" : "are") + " shed";
+        if (!built(context)) {
+            return Proposal.next(new Step(description, plan.vitalDrv(), plan.vitalToplevel(),
+                    plan.vitalBytes(), List.of(), Optional.empty()));
+        }
+        FootprintEstimate estimate = context.estimator().estimate(plan.vitalDrv());
+        return Proposal.next(new Step(description, plan.vitalDrv(),
+                plan.vitalToplevel(), estimate.bytes(), estimate.units(), Optional.empty(), estimate.terms()));
     }
 
     private Proposal restore(StrategyContext<NoSettings> context, ShedPlan plan) {
