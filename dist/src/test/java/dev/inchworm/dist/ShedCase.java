@@ -55,6 +55,12 @@ final class ShedCase {
         }
     }
 
+    /** The host with the studio installed and booted (the booted system pins the old gimp), the target committed. */
+    static SandboxRun bootedIntoTheStudio(Path work) throws Exception {
+        return new SandboxRun(SandboxHost.builder().tmpfs(64), work, studio()).target("blender 4.2, gimp 2.11",
+                bumpBoth());
+    }
+
     /** The profile: these strategies, these nonVital names, the live-system links the kit's. */
     static SandboxRun profile(SandboxRun run, List<String> nonVital, String... strategies) {
         return run.profile(p -> p.strategies(strategies).set("nonVital", nonVital)

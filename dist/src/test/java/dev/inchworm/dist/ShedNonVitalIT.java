@@ -122,6 +122,22 @@ class ShedNonVitalIT {
     }
 
     @Test
+    void whenTheBootedSystemPinsGimpTheRunSaysSoAndRollsBack() throws Exception {
+        try (SandboxRun run = ShedCase.bootedIntoTheStudio(tmp)) {
+            StorePath oldGimp = named(run, run.initial.toplevel(), "gimp-2.10").get(0);
+            leaveFree(run, FREE);
+            profile(run, List.of("gimp"), "full-rebuild", "package-stepping", "shed-non-vital");
+
+            JsonNode report = rolledBack(run, run.upgrade());
+
+            assertTrue(report.get("failure").get("reason").asText().contains("the shed units' old outputs are still in "
+                    + "the store after the shed step (gimp-2.10): a root holds them, typically the booted system until "
+                    + "a reboot"), report.toString());
+            assertTrue(run.host.exists(oldGimp));
+        }
+    }
+
+    @Test
     void anUnknownNameIsAConfigurationErrorNamingWhereItStandsAndTheClosestUnits() throws Exception {
         try (SandboxRun run = host(tmp, bumpBoth())) {
             profile(run, List.of("gimpp"), "full-rebuild", "package-stepping", "shed-non-vital");

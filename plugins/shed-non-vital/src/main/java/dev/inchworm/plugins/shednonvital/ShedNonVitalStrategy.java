@@ -86,6 +86,13 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
             if (plan.get().vitalToplevel().equals(plan.get().shedToplevel())) {
                 return restore(context, plan.get());
             }
+            List<StorePath> kept = plan.get().shedOutputs().stream().filter(context.host().nix()::isValid).toList();
+            if (built(context) && !kept.isEmpty()) {
+                return Proposal.pass("the shed units' old outputs are still in the store after the shed step ("
+                        + kept.get(0).name() + (kept.size() > 1 ? " and " + (kept.size() - 1) + " more" : "")
+                        + "): a root holds them, typically the booted system until a reboot; the rest does not "
+                        + "fit beside them");
+            }
             // The re-derived .drvs are not roots: the collection after the shed step took them. The
             // same units shed from the same target give the same derivations: add them again.
             Shedding vital;
@@ -155,7 +162,9 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
         boolean initialKept = context.keepsInitialGeneration()
                 && context.history().stream().noneMatch(r -> r.outcome() == StepResult.Outcome.DONE);
         Shedding shed = Shedding.of(currentTree, names);
-        long freed = freedBytes(nix, context.current().toplevel(), outputs(currentTree, shed), initialKept);
+        Set<StorePath> shedOutputs = outputs(currentTree, shed);
+        Freed freeing = freed(nix, context.current().toplevel(), shedOutputs, initialKept);
+        long freed = freeing.bytes();
         if (freed <= 0) {
             return Proposal.pass("shedding " + String.join(", ", names) + " frees nothing: "
                     + (initialKept ? "the initial generation, kept for a rollback, holds them (engine.keepInitial)"
@@ -175,7 +184,8 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
         }
         long whole = context.estimator().estimate(context.target().drv()).bytes();
         new ShedPlan(shed.drv(), shed.toplevel(), vital.drv(), vital.toplevel(), List.copyOf(names), freed,
-                vitalEstimate.bytes(), Math.max(0, whole - vitalEstimate.bytes())).save(context.state());
+                vitalEstimate.bytes(), Math.max(0, whole - vitalEstimate.bytes()), freeing.outputs())
+                .save(context.state());
         String what = names.stream().map(n -> n + " " + currentTree.versionOf(n)).collect(Collectors.joining(", "));
         return Proposal.next(new Step("shed " + what + " (frees about " + ByteSize.format(freed)
                 + "; added back upgraded in the last step)", shed.drv(), shed.toplevel(), shedEstimate.bytes(),
@@ -203,11 +213,15 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
     }
 
     /**
-     * NAR bytes of the current closure that only the shed units hold and no pin keeps: the
-     * live systems and every generation but the current one (the current one too while the
-     * initial generation is kept, before the first step).
+     * What collecting after the shed step frees: the NAR bytes of the current closure's paths
+     * that only the shed units reach and no pin keeps (the live systems and every generation but
+     * the current one, the current one too while the initial generation is kept, before the first
+     * step), and the shed outputs among them.
      */
-    static long freedBytes(Nix nix, StorePath toplevel, Set<StorePath> shedOutputs, boolean initialKept) {
+    record Freed(long bytes, List<StorePath> outputs) {
+    }
+
+    static Freed freed(Nix nix, StorePath toplevel, Set<StorePath> shedOutputs, boolean initialKept) {
         Map<StorePath, PathInfo> closure = new java.util.HashMap<>();
         nix.closureInfo(toplevel).forEach(i -> closure.put(i.path(), i));
         Set<StorePath> kept = new java.util.HashSet<>();
@@ -230,13 +244,18 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
                 pinned.addAll(nix.closure(root, false));
             }
         }
-        long freed = 0;
+        long bytes = 0;
+        List<StorePath> outputs = new ArrayList<>();
         for (PathInfo info : closure.values()) {
             if (!kept.contains(info.path()) && !pinned.contains(info.path())) {
-                freed += info.narSize();
+                bytes += info.narSize();
+                if (shedOutputs.contains(info.path())) {
+                    outputs.add(info.path());
+                }
             }
         }
-        return freed;
+        java.util.Collections.sort(outputs);
+        return new Freed(bytes, outputs);
     }
 
     private static void add(Nix nix, Shedding shed) {

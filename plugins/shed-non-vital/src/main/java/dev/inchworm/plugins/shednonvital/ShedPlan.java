@@ -19,12 +19,14 @@ import java.util.Optional;
  * @param vitalBytes    the estimate of the rest's step, made when shedding was decided
  * @param restoreBytes  the estimate of the last step then: the whole upgrade's less the rest's
  *                      ({@code inchworm plan} uses these two: its intermediate systems are not built)
+ * @param shedOutputs   the shed units' old outputs, which the collection after the shed step should free
  */
 record ShedPlan(StorePath shedDrv, StorePath shedToplevel, StorePath vitalDrv, StorePath vitalToplevel,
-                List<String> units, long freedBytes, long vitalBytes, long restoreBytes) {
+                List<String> units, long freedBytes, long vitalBytes, long restoreBytes, List<StorePath> shedOutputs) {
 
     ShedPlan {
         units = List.copyOf(units);
+        shedOutputs = List.copyOf(shedOutputs);
     }
 
     private static final String NOTE = "plan";
