@@ -40,30 +40,13 @@ class FlakeHostIT {
         }
         // as CommitWalkIT: on 96 MiB the six big bumps do not fit in one step
         try (SandboxRun run = new SandboxRun(SandboxHost.builder().tmpfs(96), tmp, packages)) {
-            String host = run.host.name();
-            Path flake = Files.createDirectories(tmp.resolve("etc-nixos"));
-            Files.writeString(flake.resolve("flake.nix"), "{\n"
-                    + "  inputs.nixpkgs = { url = \"git+file:///nonexistent\"; flake = false; };\n"
-                    + "  outputs = { self, nixpkgs }: {\n"
-                    + "    nixosConfigurations.\"" + host + "\".config.system.build.toplevel =\n"
-                    + "      (import \"${nixpkgs}/nixos/default.nix\" { }).system;\n"
-                    + "  };\n}\n");
             for (String name : List.of("big0", "curl", "big1", "big2", "git", "big3", "htop", "big4", "zlib", "big5")) {
                 run.target("bump " + name, pkgs -> pkgs.bump(name));
             }
-            Map<String, String> environment = new HashMap<>(run.host.nixEnvironment());
-            Path cache = tmp.resolve("nix-cache");
-            environment.put("XDG_CACHE_HOME", cache.toString()); // Nix's git cache, away from the machine's
-            run.profile(p -> p.strategies("commit-walk").set("system", Map.of("repository",
-                    run.scenario.repository().toString(), "flake", flake + "#" + host)).nixSetting("environment",
-                    environment));
+            Path cache = flakeHost(run);
             Set<StorePath> before = sources(run);
 
-            Dist.Result plan = run.inchworm(Map.of(), "plan", "--profile", run.profile.toString(), "--from",
-                    run.first.commit());
-            assertEquals(0, plan.code(), plan.out() + plan.err());
-            Set<StorePath> copies = sources(run);
-            copies.removeAll(before);
+            Set<StorePath> copies = planCopies(run, before);
             long bytes = copies.stream().mapToLong(p -> narSize(run, p)).sum();
 
             Dist.Result r = run.upgrade();
@@ -88,6 +71,64 @@ class FlakeHostIT {
                             + "target's; Nix's git cache %d bytes%n", copies.size(), bytes, bytes / copies.size(),
                     run.json(r).path("steps").size(), evaluations, cacheBytes);
         }
+    }
+
+    @Test
+    void eachEvaluationCopiesTheRevisionsWholeTreeIntoTheStore() throws Exception {
+        try (SandboxRun run = new SandboxRun(64, tmp)) {
+            // a real tree of nixpkgs' in every revision: its library (lib/, a few MiB)
+            Path lib = NixEval.nixpkgsLib().resolve("lib");
+            run.host.run("cp", "-r", lib.toString(), run.scenario.repository().resolve("lib").toString()).requireOk();
+            for (String name : List.of("curl", "git", "htop", "zlib", "curl", "git", "htop", "zlib", "curl", "git")) {
+                run.target("bump " + name, pkgs -> pkgs.bump(name));
+            }
+            flakeHost(run);
+            Set<StorePath> before = sources(run);
+
+            Set<StorePath> copies = planCopies(run, before);
+
+            long tree = Long.parseLong(run.host.run("du", "-sb", "--exclude=.git", run.scenario.repository().toString())
+                    .requireOk().text().split("\\s+")[0]);
+            List<Long> sizes = copies.stream().map(p -> narSize(run, p)).filter(n -> n > tree / 2).sorted().toList();
+            assertTrue(!sizes.isEmpty(), "a copy as big as the revision's tree: " + copies);
+            assertTrue(sizes.get(0) >= tree * 9 / 10, "the whole tree, " + tree + " bytes by du, each time: " + sizes);
+            System.out.printf("flake host with nixpkgs' lib/ in each revision (%d bytes by du): plan added %d source "
+                    + "copies, the revisions' %s bytes each%n", tree, copies.size(), sizes);
+        }
+    }
+
+    /**
+     * Makes the run's host a flake host: a flake in {@code tmp/etc-nixos} whose nixpkgs input is
+     * overridden, named by {@code system.flake: DIR#HOST}; Nix's caches in {@code tmp}.
+     *
+     * @return Nix's cache folder ({@code XDG_CACHE_HOME})
+     */
+    private Path flakeHost(SandboxRun run) throws java.io.IOException {
+        String host = run.host.name();
+        Path flake = Files.createDirectories(tmp.resolve("etc-nixos"));
+        Files.writeString(flake.resolve("flake.nix"), "{\n"
+                + "  inputs.nixpkgs = { url = \"git+file:///nonexistent\"; flake = false; };\n"
+                + "  outputs = { self, nixpkgs }: {\n"
+                + "    nixosConfigurations.\"" + host + "\".config.system.build.toplevel =\n"
+                + "      (import \"${nixpkgs}/nixos/default.nix\" { }).system;\n"
+                + "  };\n}\n");
+        Map<String, String> environment = new HashMap<>(run.host.nixEnvironment());
+        Path cache = tmp.resolve("nix-cache");
+        environment.put("XDG_CACHE_HOME", cache.toString()); // Nix's git cache, away from the machine's
+        run.profile(p -> p.strategies("commit-walk").set("system", Map.of("repository",
+                run.scenario.repository().toString(), "flake", flake + "#" + host)).nixSetting("environment",
+                environment));
+        return cache;
+    }
+
+    /** {@code inchworm plan}, and the store's source copies it left (the plan collects nothing). */
+    private static Set<StorePath> planCopies(SandboxRun run, Set<StorePath> before) throws Exception {
+        Dist.Result plan = run.inchworm(Map.of(), "plan", "--profile", run.profile.toString(), "--from",
+                run.first.commit());
+        assertEquals(0, plan.code(), plan.out() + plan.err());
+        Set<StorePath> copies = sources(run);
+        copies.removeAll(before);
+        return copies;
     }
 
     /** The store's {@code *-source} paths: what flake evaluation copies (inputs and the flake itself). */

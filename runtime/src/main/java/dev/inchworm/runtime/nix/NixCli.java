@@ -67,10 +67,6 @@ public final class NixCli implements Nix, StoreMaintenance {
 
     // nix path-info takes paths as arguments: a few hundred at a time keeps argv short.
     private static final int PATHS_PER_CALL = 200;
-    // Asks a cache about each path alone ("$@" is the nix command, the paths come in the
-    // environment): Nix fails a whole query on one miss; a miss prints [].
-    private static final String CACHE_QUERY =
-            "for p in $INCHWORM_PATHS; do \"$@\" \"$p\" 2>/dev/null || printf '[]'; echo; done";
     private static final Pattern DERIVATION_NAME = Pattern.compile("[A-Za-z0-9+\\-._?=]+");
     // What nix-store --verify prints about an inconsistency (Nix 2.8 and later).
     private static final List<String> VERIFY_COMPLAINTS = List.of("was modified!", "disappeared",
@@ -85,7 +81,7 @@ public final class NixCli implements Nix, StoreMaintenance {
     private final Activation activation;
     private final BootedSystem booted;
     private final long reservedSize;
-    private HostNixSettings hostSettings; // read once
+    private final BinaryCaches caches;
     private NixVersion version;
 
     /**
@@ -111,6 +107,7 @@ public final class NixCli implements Nix, StoreMaintenance {
         this.liveSystemLinks = List.copyOf(liveSystemLinks);
         this.activation = new Activation(nix);
         this.booted = new BootedSystem(nix, config.bootedSystem());
+        this.caches = new BinaryCaches(nix);
         this.bulk = new BulkStore(nix, workDir);
         this.reservedSize = reservedSize(config.options());
     }
@@ -288,76 +285,15 @@ public final class NixCli implements Nix, StoreMaintenance {
         return infos;
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>{@code nix path-info --json -r --store URL PATH} for each path and cache, in one
-     * {@code sh} per chunk: Nix fails a whole query when one path is missing from the cache,
-     * so each path is asked alone and a miss prints {@code []}. Local caches ({@code file://})
-     * and remote ones alike; a cache that cannot be reached counts as holding nothing.
-     */
+    /** {@inheritDoc} See {@link BinaryCaches}. */
     @Override
     public List<PathInfo> cachedPathInfo(Collection<StorePath> paths) {
-        List<String> caches = substituters();
-        List<StorePath> asked = paths.stream().distinct().toList();
-        Map<StorePath, PathInfo> found = new LinkedHashMap<>();
-        for (String cache : caches) {
-            List<StorePath> missing = asked.stream().filter(p -> !found.containsKey(p)).toList();
-            for (int from = 0; from < missing.size(); from += PATHS_PER_CALL) {
-                List<String> argv = new ArrayList<>(List.of("sh", "-c", CACHE_QUERY, "sh"));
-                argv.addAll(nix.modern(false, List.of("path-info", "--json", "-r", "--store", cache)).argv());
-                String chunk = missing.subList(from, Math.min(missing.size(), from + PATHS_PER_CALL)).stream()
-                        .map(StorePath::path).collect(java.util.stream.Collectors.joining(" "));
-                Command command = nix.plain(argv);
-                Map<String, String> environment = new java.util.HashMap<>(command.environment());
-                environment.put("INCHWORM_PATHS", chunk);
-                String printed = nix.text(command.withEnvironment(environment));
-                for (String line : printed.lines().toList()) {
-                    if (line.startsWith("[") || line.startsWith("{")) {
-                        Set<String> substitutable = NixOutput.substitutable(line, hostSettings());
-                        NixOutput.pathInfo(line).stream().filter(info -> substitutable.contains(info.path().path()))
-                                .forEach(info -> found.putIfAbsent(info.path(), info));
-                    }
-                }
-            }
-        }
-        return List.copyOf(found.values());
+        return caches.pathInfo(paths);
     }
 
-    /**
-     * The binary caches to ask for sizes, in order: those the profile's options name, then the
-     * host's own (its {@code nix.conf}, as {@code nix show-config} resolves it), each once.
-     */
+    /** The binary caches asked for sizes, in order. */
     List<String> substituters() {
-        List<String> caches = new ArrayList<>();
-        for (String option : List.of("substituters", "extra-substituters")) {
-            String value = nix.config().options().getOrDefault(option, "");
-            for (String url : value.strip().split("\\s+")) {
-                if (!url.isEmpty() && !caches.contains(url)) {
-                    caches.add(url);
-                }
-            }
-        }
-        hostSettings().substituters().stream().filter(url -> !caches.contains(url)).forEach(caches::add);
-        return caches;
-    }
-
-    /** The host's Nix settings, read once; unknown (nothing of the host's own) when Nix cannot say. */
-    synchronized HostNixSettings hostSettings() {
-        if (hostSettings == null) {
-            try {
-                NixCommands.Ran ran = nix.attempt(nix.modern(false, List.of("show-config", "--json")));
-                hostSettings = ran.result().ok() ? NixOutput.hostSettings(ran.result().stdout()) : null;
-            } catch (RuntimeException e) { // Nix that cannot start, or output it could not read
-                hostSettings = null;
-            }
-            if (hostSettings == null) {
-                org.slf4j.LoggerFactory.getLogger(NixCli.class).warn("cannot read the host's Nix settings (nix show-config --json): only the profile's "
-                        + "substituters are asked for sizes");
-                hostSettings = HostNixSettings.UNKNOWN;
-            }
-        }
-        return hostSettings;
+        return caches.substituters();
     }
 
     /** {@inheritDoc} Read from the {@code .drv} itself; floating content-addressed outputs are left out. */
