@@ -34,7 +34,9 @@ let
     inherit (cfg) host;
     system = noNulls {
       inherit (cfg.system) repository attribute flake overrideInput;
-      expression = if cfg.system.flake then null else cfg.system.expression;
+      # with flake = true and overrideInput, the expression names the host's flake
+      expression = if cfg.system.flake == false || (cfg.system.flake == true && cfg.system.overrideInput != null)
+        then cfg.system.expression else null;
     } // optionalAttrs (cfg.system.args != { }) { inherit (cfg.system) args; };
     inherit stateDir;
     switch = cfg.operation;
@@ -44,6 +46,8 @@ let
     probe = if cfg.probe == null then null else selectionJson cfg.probe;
     rollback = if cfg.rollback == null then null else selectionJson cfg.rollback;
     nonVital = if cfg.nonVital == [ ] then null else cfg.nonVital;
+    metrics = if cfg.metrics.enable then { inherit (cfg.metrics) textfile; } else null;
+    hooks = if cfg.hooks.afterRun == [ ] then null else noNulls { inherit (cfg.hooks) afterRun timeout; };
   } // optionalAttrs (cfg.allowReboot || cfg.rebootWindow != null) {
     engine.reboot = { allowed = cfg.allowReboot; } // optionalAttrs (cfg.rebootWindow != null) {
       window = { inherit (cfg.rebootWindow) lower upper; };
@@ -94,18 +98,21 @@ in
       expression = mkOption {
         type = types.str;
         default = "nixos/default.nix";
-        description = "File in the repository that nix-instantiate evaluates (ignored with `flake`).";
+        description = "File in the repository that nix-instantiate evaluates; with `flake = true` and `overrideInput`, the host's flake (e.g. `/etc/nixos`); unused with `flake = \"PATH#HOST\"` or a `flake = true` without `overrideInput`.";
       };
       attribute = mkOption {
-        type = types.str;
-        default = if cfg.system.flake then "nixosConfigurations.${cfg.host}.config.system.build.toplevel" else "system";
-        defaultText = literalExpression ''"system" (with flake: "nixosConfigurations.''${host}.config.system.build.toplevel")'';
+        type = types.nullOr types.str;
+        # a flake reference (PATH#HOST) names the host: Inchworm derives the attribute from it
+        default = if builtins.isString cfg.system.flake then null
+          else if cfg.system.flake then "nixosConfigurations.${cfg.host}.config.system.build.toplevel" else "system";
+        defaultText = literalExpression ''"system" (with flake = true: "nixosConfigurations.''${host}.config.system.build.toplevel"; with flake = "PATH#HOST": derived from it)'';
         description = "Attribute path of the system's toplevel.";
       };
       flake = mkOption {
-        type = types.bool;
+        type = types.either types.bool types.str;
         default = false;
-        description = "Evaluate the repository as a flake.";
+        example = "/etc/nixos#vps-1";
+        description = "Evaluate the repository as a flake (`true`), or evaluate the host's flake `PATH#HOST` (as `nixos-rebuild --flake` takes it) with its `nixpkgs` input overridden by each revision.";
       };
       overrideInput = mkOption {
         type = types.nullOr types.str;
@@ -207,6 +214,35 @@ in
       type = types.nullOr selection;
       default = null;
       description = "How a failed run goes back (default: generation).";
+    };
+
+    metrics = {
+      enable = mkEnableOption "the Prometheus text file of the last run (the profile's metrics.textfile), for node_exporter's textfile collector";
+      textfile = mkOption {
+        type = types.strMatching "/.*\\.prom";
+        default = "/var/lib/prometheus-node-exporter-text-files/inchworm.prom";
+        description = ''
+          The metrics file, replaced after each run (a temporary file beside it, renamed over it).
+          Point node_exporter's textfile collector at its folder:
+          `services.prometheus.exporters.node = { enabledCollectors = [ "textfile" ];
+          extraFlags = [ "--collector.textfile.directory=/var/lib/prometheus-node-exporter-text-files" ]; }`.
+        '';
+      };
+    };
+
+    hooks = {
+      afterRun = mkOption {
+        type = types.listOf (types.nonEmptyListOf types.str);
+        default = [ ];
+        example = literalExpression ''[ [ "''${pkgs.curl}/bin/curl" "-fsS" "-o" "/dev/null" "--data-binary" "@" "https://hc-ping.com/UUID" ] ]'';
+        description = "Commands run after each run, each an argument list (never a shell line); the report's path is added as the last argument, INCHWORM_RESULT and INCHWORM_EXIT_CODE are set. A failing hook is a warning in the log; it never changes the run's exit code.";
+      };
+      timeout = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "30s";
+        description = "How long each hook may take before it is killed (default 5m).";
+      };
     };
 
     settings = mkOption {

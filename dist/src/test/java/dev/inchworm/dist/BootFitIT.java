@@ -47,6 +47,9 @@ class BootFitIT {
             assertTrue(reason.contains("/boot would not hold the boot files of " + target.toplevel().name())
                     && reason.contains("refused before switching") && reason.contains("bytes) are free"), reason);
             assertEquals("failed", report.path("steps").get(0).path("outcome").asText());
+            long needed = report.path("failure").path("neededBytes").asLong();
+            long free = report.path("failure").path("freeBytes").asLong();
+            assertTrue(needed > free && free > 0 && needed >= 1536 * 1024, "the kernel alone is 1.5 MiB: " + report);
             assertTrue(run.host.activations().stream().noneMatch(a -> a.toplevel().equals(target.toplevel())),
                     "the target was never activated: " + run.host.activations());
             assertEquals(run.initial.toplevel(), run.profileToplevel());

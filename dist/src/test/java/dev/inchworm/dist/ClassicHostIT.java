@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.inchworm.api.nix.Revision;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.testkit.Outcome;
+import dev.inchworm.testkit.SandboxHost;
 import dev.inchworm.testkit.Scenario;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,15 @@ class ClassicHostIT {
             Map<String, Object> system = new HashMap<>(Map.of("repository", run.scenario.repository().toString(),
                     "nixosConfig", config.toString(), "attribute", Scenario.ATTRIBUTE));
             run.profile(p -> p.set("system", system));
+
+            // the host runs the first revision as its configuration.nix makes it (with the extra cmake),
+            // as the admin's last nixos-rebuild left it: --from is checked against the running system
+            Outcome built = run.host.run("nix-build", run.scenario.expression(run.first).toString(), "-A",
+                    Scenario.ATTRIBUTE, "-I", "nixpkgs=" + run.scenario.checkout(run.first), "-I", "nixos-config=" + config,
+                    "--no-out-link").requireOk();
+            String running = built.lines().get(built.lines().size() - 1);
+            run.host.run("nix-env", "-p", SandboxHost.SYSTEM_PROFILE, "--set", running).requireOk();
+            run.host.run(running + "/bin/switch-to-configuration", "switch").requireOk();
 
             StorePath expected = evaluate(run, run.target, run.target, config);
             StorePath fromTheChannel = evaluate(run, run.target, run.first, config);

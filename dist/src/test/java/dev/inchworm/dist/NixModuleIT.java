@@ -117,6 +117,25 @@ class NixModuleIT {
     }
 
     @Test
+    void aFlakeReferenceIsPassedOnForTheCliToDeriveTheAttributeAndInputFrom() throws Exception {
+        JsonNode profile = json.readTree(host("system.flake = \"/etc/nixos#vps-1\";").get("profileText").asText());
+        assertEquals("/etc/nixos#vps-1", profile.at("/system/flake").asText());
+        assertTrue(profile.at("/system/attribute").isMissingNode() && profile.at("/system/expression").isMissingNode(),
+                profile.toString());
+        Path file = tmp.resolve("flake-profile.json");
+        Files.writeString(file, profile.toString());
+        Dist.Result r = Dist.run(tmp, "config", "validate", file.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("nixosConfigurations.vps-1.config.system.build.toplevel"), r.out());
+        JsonNode plain = json.readTree(host("system.flake = true;").get("profileText").asText());
+        assertEquals("nixosConfigurations.vps-1.config.system.build.toplevel", plain.at("/system/attribute").asText());
+        assertTrue(plain.at("/system/expression").isMissingNode(), plain.toString());
+        JsonNode overridden = json.readTree(host("system.flake = true; system.overrideInput = \"nixpkgs\"; "
+                + "system.expression = \"/etc/nixos\";").get("profileText").asText());
+        assertEquals("/etc/nixos", overridden.at("/system/expression").asText(), "the flake whose input is overridden");
+    }
+
+    @Test
     void allowRebootAndItsWindowBecomeTheEnginesRebootSettings() throws Exception {
         JsonNode profile = json.readTree(host("allowReboot = true; rebootWindow = { lower = \"01:00\"; upper = \"05:00\"; };")
                 .get("profileText").asText());
@@ -125,6 +144,21 @@ class NixModuleIT {
         assertEquals("64MiB", profile.at("/engine/reserve").asText());
         JsonNode without = json.readTree(host("").get("profileText").asText());
         assertTrue(without.at("/engine/reboot").isMissingNode(), without.toString());
+    }
+
+    @Test
+    void metricsAndHooksBecomeTheProfilesKeys() throws Exception {
+        JsonNode without = json.readTree(host("").get("profileText").asText());
+        assertTrue(without.get("metrics") == null && without.get("hooks") == null, without.toString());
+        JsonNode profile = json.readTree(host("metrics.enable = true; hooks = { afterRun = [ [ \"/bin/notify\" \"--to\" "
+                + "\"admin\" ] ]; timeout = \"30s\"; };").get("profileText").asText());
+        assertEquals("/var/lib/prometheus-node-exporter-text-files/inchworm.prom", profile.at("/metrics/textfile").asText());
+        assertEquals("{\"afterRun\":[[\"/bin/notify\",\"--to\",\"admin\"]],\"timeout\":\"30s\"}",
+                profile.get("hooks").toString());
+        Path file = tmp.resolve("hooked.json");
+        Files.writeString(file, profile.toString());
+        Dist.Result r = Dist.run(tmp, "config", "validate", file.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
     }
 
     @Test
@@ -140,7 +174,9 @@ class NixModuleIT {
         "rebootWindow = { lower = \"25:00\"; upper = \"05:00\"; }; | A definition for option `services.inchworm.rebootWindow.lower' is not of type",
         "strategies = [ ]; | A definition for option `services.inchworm.strategies' is not of type",
         "persistent = \"yes\"; | A definition for option `services.inchworm.persistent' is not of type",
-        "reclaimers = [ { name = \"gc\"; } ]; | \".name' does not exist"})
+        "reclaimers = [ { name = \"gc\"; } ]; | \".name' does not exist",
+        "hooks.afterRun = [ \"notify admin\" ]; | A definition for option `services.inchworm.hooks.afterRun.\"[definition 1-entry 1]\"' is not of type",
+        "metrics = { enable = true; textfile = \"inchworm.txt\"; }; | A definition for option `services.inchworm.metrics.textfile' is not of type"})
     void wrongValuesGetTheModuleSystemsError(String option, String words) throws Exception {
         NixEval.Result r = NixEval.module(tmp, "{ services.inchworm = { enable = true; system.repository = \"/r\"; "
                 + option + " }; }");

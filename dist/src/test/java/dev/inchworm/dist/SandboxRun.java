@@ -166,12 +166,24 @@ final class SandboxRun implements AutoCloseable {
 
     /** The same, running {@code atCrashPoint} while the run waits at its crash point, before the kill. */
     boolean upgradeKilledAfterWrite(int n, Runnable atCrashPoint) throws IOException, InterruptedException {
+        return upgradeKilledAtCrashPoint(Map.of("INCHWORM_CRASH_AFTER", Integer.toString(n)), atCrashPoint);
+    }
+
+    /**
+     * Runs {@code inchworm upgrade} with {@code crashHook} in its environment (a variable that sets
+     * a crash point) and kills it with SIGKILL when it reports the crash point.
+     *
+     * @return true when it was killed there; false when the run ended first
+     */
+    boolean upgradeKilledAtCrashPoint(Map<String, String> crashHook, Runnable atCrashPoint)
+            throws IOException, InterruptedException {
+        String n = String.join("-", crashHook.values());
         List<String> argv = launcher();
         argv.addAll(upgradeArgs());
         ProcessBuilder pb = new ProcessBuilder(argv).directory(work.toFile())
                 .redirectOutput(work.resolve("killed-" + n + ".out").toFile());
         pb.environment().remove("INCHWORM_PLUGINS");
-        pb.environment().put("INCHWORM_CRASH_AFTER", Integer.toString(n));
+        pb.environment().putAll(crashHook);
         Process process = pb.start();
         CompletableFuture<Boolean> marker = CompletableFuture.supplyAsync(() -> {
             try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(),
@@ -191,7 +203,7 @@ final class SandboxRun implements AutoCloseable {
             reached = marker.get(120, TimeUnit.SECONDS);
         } catch (Exception e) {
             process.destroyForcibly().waitFor();
-            throw new IllegalStateException("the run with INCHWORM_CRASH_AFTER=" + n + " neither crashed nor ended", e);
+            throw new IllegalStateException("the run with " + crashHook + " neither crashed nor ended", e);
         }
         if (reached) {
             try {

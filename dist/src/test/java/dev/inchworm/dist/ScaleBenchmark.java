@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * {@code inchworm plan} and a stepped {@code inchworm upgrade} on NixOS-shaped systems
  * ({@code PackageSet.nixosShaped}: 1,000 / 3,000 / 10,000 packages) against
  * {@code nix-instantiate} of the same target, side by side: wall time, peak RSS (GNU time),
- * the JVM's peak heap after collections ({@code -Xlog:gc} added to the shipped flags), and
+ * the JVM's peak heap after collections ({@code -Xlog:gc} added to the shipped launcher through
+ * {@code JAVA_TOOL_OPTIONS}, so its flags and class data archive stay as shipped), and
  * for the upgrade the time each step spends outside Nix builds and the state folder's size
  * after the run. Writes the "NixOS scale" section of a Markdown file. Run by
  * {@code scripts/bench-scale}; not a test.
@@ -35,6 +36,8 @@ public final class ScaleBenchmark {
     /** The launcher's default JVM flags (dist/src/main/sh/inchworm), kept as shipped. */
     static final String SHIPPED_OPTS = "-XX:+UseSerialGC -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -XX:-UsePerfData";
     private static final Pattern GC_LINE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+    /** Rounds of nix-instantiate and plan per change, interleaved; the medians are reported. */
+    private static final int ROUNDS = 3;
     private static final Pattern TIME = Pattern.compile("TIME ([0-9.]+) (\\d+)");
 
     private ScaleBenchmark() {
@@ -63,14 +66,15 @@ public final class ScaleBenchmark {
                 ## NixOS scale
 
                 `inchworm plan` and a stepped `inchworm upgrade` with the shipped launcher
-                (`bin/inchworm`, `%s`) on NixOS-shaped systems (`PackageSet.nixosShaped`: a
+                (`bin/inchworm`: `%s` and its class data archive) on NixOS-shaped systems (`PackageSet.nixosShaped`: a
                 glibc-like root under every package, packages in ten layers each using one to
                 four lower ones, two of three built from a fixed-output source, 200 packages in
                 the `system-path` buildEnv, 100 unit files under `system-units`), against
-                `nix-instantiate` of the same target in the same sandbox host, measured one after
-                the other. `plan` with package-stepping's defaults (the whole change in as
+                `nix-instantiate` of the same target in the same sandbox host, interleaved, median
+                of %d rounds (peak RSS and heap of the median run). `plan` with package-stepping's defaults (the whole change in as
                 few steps as fit). Wall time and peak RSS from GNU time; heap is the JVM's peak heap
-                in use before a collection (`-Xlog:gc`, added to the shipped flags). A mass
+                in use before a collection (`-Xlog:gc` through `JAVA_TOOL_OPTIONS`, so the launcher
+                keeps its flags and class data archive). A mass
                 rebuild bumps glibc; "20 leaves" bumps 20 system packages nothing depends on.
 
                 | packages | change | `.drv` files (target) | `nix-instantiate` s / RSS MiB | `plan` s / RSS MiB / heap MiB | plan / instantiate |
@@ -89,7 +93,7 @@ public final class ScaleBenchmark {
                 %s
 
                 Measured %s with `%s`.
-                """.formatted(SHIPPED_OPTS, String.join("\n", planRows), String.join("\n", stepRows),
+                """.formatted(SHIPPED_OPTS, ROUNDS, String.join("\n", planRows), String.join("\n", stepRows),
                 LocalDate.now(ZoneOffset.UTC), commandLine);
         write(markdown, "## NixOS scale", section);
         System.out.println(section);
@@ -112,16 +116,24 @@ public final class ScaleBenchmark {
                 run.target(change, change.startsWith("mass") ? pkgs -> initial.update("glibc",
                         p -> p.at(p.nextVersion(), p.size())) : pkgs -> twenty);
                 Path expression = run.scenario.expression(run.target);
-                Measured instantiate = timed(run, run.host.prefix(), List.of("nix-instantiate", expression.toString(),
-                        "-A", "system"), Map.of(), work);
+                // Interleaved rounds, medians: the first evaluation writes the target's .drv files.
+                List<Measured> instantiates = new ArrayList<>();
+                List<Measured> plans = new ArrayList<>();
+                for (int round = 0; round < ROUNDS; round++) {
+                    instantiates.add(timed(run, run.host.prefix(), List.of("nix-instantiate", expression.toString(),
+                            "-A", "system"), Map.of(), work));
+                    Measured plan = cli(run, work, "plan", "--profile", run.profile.toString(), "--from",
+                            run.first.commit());
+                    if (plan.code() != 0) {
+                        throw new IllegalStateException("plan failed: " + plan.out());
+                    }
+                    plans.add(plan);
+                }
+                Measured instantiate = median(instantiates);
+                Measured plan = median(plans);
                 String drv = instantiate.out().strip().lines().reduce((a, b) -> b).orElse("");
                 long drvs = run.host.run("nix-store", "--query", "--requisites", drv).requireOk().lines().stream()
                         .filter(l -> l.endsWith(".drv")).count();
-                Measured plan = cli(run, work, "plan", "--profile", run.profile.toString(), "--from",
-                        run.first.commit());
-                if (plan.code() != 0) {
-                    throw new IllegalStateException("plan failed: " + plan.out());
-                }
                 rows.add(String.format(Locale.ROOT, "| %,d | %s | %,d | %.2f / %d | %.2f / %d / %d | %.1fx |", n,
                         change, drvs, instantiate.seconds(), instantiate.rssKiB() / 1024, plan.seconds(),
                         plan.rssKiB() / 1024, plan.heapMiB(), plan.seconds() / instantiate.seconds()));
@@ -140,6 +152,12 @@ public final class ScaleBenchmark {
             System.out.println(stepRows.get(stepRows.size() - 1));
         }
         return rows;
+    }
+
+    /** The run of median wall time. */
+    private static Measured median(List<Measured> runs) {
+        List<Measured> sorted = runs.stream().sorted(java.util.Comparator.comparingDouble(Measured::seconds)).toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     /** Mean and max seconds per step outside builds, and the number of steps. */
@@ -174,13 +192,15 @@ public final class ScaleBenchmark {
         Path gc = Files.createTempFile(work, "gc", ".log");
         List<String> argv = new ArrayList<>(List.of(Dist.LAUNCHER.toString()));
         argv.addAll(List.of(args));
-        String opts = SHIPPED_OPTS + " -Xlog:gc:file=" + gc;
+        // The measuring flags go to the JVM itself, not in INCHWORM_JAVA_OPTS: that would
+        // replace the launcher's flags and turn its class data archive off.
+        String opts = "-Xlog:gc:file=" + gc;
         String jfr = System.getenv("INCHWORM_BENCH_JFR");
         if (jfr != null && !jfr.isBlank()) {
             opts += " -XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath()
                     .resolve(args[0] + "-" + System.nanoTime() + ".jfr");
         }
-        return timed(run, List.of(), argv, Map.of("INCHWORM_JAVA_OPTS", opts), work, gc);
+        return timed(run, List.of(), argv, Map.of("JAVA_TOOL_OPTIONS", opts), work, gc);
     }
 
     private static Measured timed(SandboxRun run, List<String> prefix, List<String> command, Map<String, String> env,

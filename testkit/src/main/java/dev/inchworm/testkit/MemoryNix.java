@@ -94,6 +94,7 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
     private final Set<Revision> brokenRevisions = new HashSet<>();
     private final Set<StorePath> failingBuilds = new HashSet<>();
     private final Set<StorePath> failingActivations = new HashSet<>();
+    private final Set<StorePath> newKernels = new HashSet<>();
     /** Systems that must never be collected ({@code /run/booted-system}, {@code /run/current-system}). */
     public final List<StorePath> live = new ArrayList<>();
     /** Each activation, as {@code "ACTION NAME"} (e.g. {@code "switch nixos-system-2"}). */
@@ -171,6 +172,11 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
 
     public void failActivationOf(Drv system) {
         failingActivations.add(system.out());
+    }
+
+    /** From now on {@link #bootFilesChanged} says this system's kernel differs from the booted one's. */
+    public void newKernelIn(Drv system) {
+        newKernels.add(system.out());
     }
 
     public void breakEvaluationOf(Revision revision) {
@@ -569,6 +575,12 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
     }
 
     @Override
+    public Set<dev.inchworm.api.nix.BootFile> bootFilesChanged(StorePath toplevel) {
+        alive("bootFilesChanged");
+        return newKernels.contains(toplevel) ? Set.of(dev.inchworm.api.nix.BootFile.KERNEL) : Set.of();
+    }
+
+    @Override
     public List<StorePath> liveSystems() {
         alive("liveSystems");
         return List.copyOf(live);
@@ -652,6 +664,18 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
         alive("firstParentCommits");
         List<Revision> all = new ArrayList<>(revisions.keySet());
         return all.subList(all.indexOf(from) + 1, all.indexOf(to) + 1);
+    }
+
+    private volatile long reservedMissing;
+
+    /** Makes Nix's reserved file short by {@code bytes} (missing: its whole size), as after a collection on a full disk. */
+    public void reservedMissing(long bytes) {
+        reservedMissing = bytes;
+    }
+
+    @Override
+    public java.util.OptionalLong reservedSpaceMissing() {
+        return java.util.OptionalLong.of(reservedMissing);
     }
 
     @Override

@@ -26,13 +26,16 @@ public record FootprintEstimate(List<Term> terms, List<String> units, int toBuil
     public static final String LEARNED = "learned";
     /** Nix's own growth while registering paths: the SQLite write-ahead log in the database folder. */
     public static final String TRANSIENT = "nix-transient";
+    /** Nix's reserved file ({@code gc-reserved-space}) while it is missing: Nix writes it back on the next command that has room. */
+    public static final String RESERVED = "nix-reserved";
 
     /**
      * One term.
      *
-     * @param name  {@link #FETCHED}, {@link #BUILT}, {@link #SOURCES}, {@link #LEARNED} or {@link #TRANSIENT}
+     * @param name  {@link #FETCHED}, {@link #BUILT}, {@link #SOURCES}, {@link #LEARNED}, {@link #TRANSIENT}
+     *              or {@link #RESERVED}
      * @param basis where the sizes came from: {@code narinfo}, {@code cache}, {@code learned},
-     *              {@code old-counterpart}, {@code default}, {@code per-path}
+     *              {@code old-counterpart}, {@code default}, {@code per-path}, {@code missing}
      * @param paths how many store paths (or derivations) the term counts
      * @param bytes the term's bytes
      */

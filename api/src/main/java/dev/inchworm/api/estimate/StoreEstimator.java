@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * host measured when it built the unit before ({@code learned}, kept in {@code learned} notes);
  * the old counterpart (the paths of the current system with the same package name, versions
  * stripped); else the median path of the current system. Plus Nix's transient growth per path
- * registered ({@link #TRANSIENT_PER_PATH}).
+ * registered ({@link #TRANSIENT_PER_PATH}), and Nix's reserved file while it is missing.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.3")
 public final class StoreEstimator implements Estimator {
@@ -58,7 +58,8 @@ public final class StoreEstimator implements Estimator {
     private final Nix nix;
     private final StorePath current;
     private final PluginState learned;
-    private final Map<StorePath, List<StorePath>> built = new ConcurrentHashMap<>();
+    /** Per estimated derivation, what it builds and each of those derivations' outputs (read once). */
+    private final Map<StorePath, Map<StorePath, List<StorePath>>> built = new ConcurrentHashMap<>();
     private Map<String, Long> byPackage;
     private long median;
 
@@ -76,7 +77,6 @@ public final class StoreEstimator implements Estimator {
     @Override
     public FootprintEstimate estimate(StorePath drv) {
         DryRun dryRun = nix.dryRun(drv);
-        built.put(drv, dryRun.toBuild());
         List<FootprintEstimate.Term> terms = new ArrayList<>();
         if (!dryRun.toFetch().isEmpty()) {
             // The narinfo NarSize of each path when the caches answer for all of them (exact);
@@ -93,6 +93,7 @@ public final class StoreEstimator implements Estimator {
         Map<StorePath, List<StorePath>> outputsOf = new LinkedHashMap<>();
         Map<StorePath, Boolean> fixedOutput = new HashMap<>();
         readDerivations(dryRun.toBuild(), outputsOf, fixedOutput);
+        built.put(drv, outputsOf);
         List<StorePath> outputs = new ArrayList<>();
         outputsOf.values().forEach(outputs::addAll);
         Map<StorePath, Long> cached = new HashMap<>();
@@ -142,6 +143,12 @@ public final class StoreEstimator implements Estimator {
             terms.add(new FootprintEstimate.Term(FootprintEstimate.TRANSIENT, "per-path", registered,
                     registered * TRANSIENT_PER_PATH));
         }
+        // Asked after the dry run: Nix writes the file back whenever it opens the store with room,
+        // so a file still missing now takes its bytes as soon as the step makes room.
+        long reserved = nix.reservedSpaceMissing().orElse(0);
+        if (reserved > 0) {
+            terms.add(new FootprintEstimate.Term(FootprintEstimate.RESERVED, "missing", 1, reserved));
+        }
         List<String> units = dryRun.toBuild().stream().map(StoreEstimator::unitName).distinct().toList();
         return new FootprintEstimate(terms, units, dryRun.toBuild().size(), dryRun.toFetch().size());
     }
@@ -186,19 +193,20 @@ public final class StoreEstimator implements Estimator {
 
     @Override
     public void learn(StorePath drv, long peakGrowthBytes) {
-        List<StorePath> toBuild = built.remove(drv);
+        // The outputs were read with the estimate: a .drv's outputs never change.
+        Map<StorePath, List<StorePath>> toBuild = built.remove(drv);
         if (toBuild == null || toBuild.isEmpty()) {
             return;
         }
         Map<String, Long> units = new LinkedHashMap<>();
         List<StorePath> outputs = new ArrayList<>();
         Map<StorePath, String> unitOf = new HashMap<>();
-        for (StorePath path : toBuild) {
-            for (StorePath out : nix.outputs(path).values()) {
+        toBuild.forEach((path, outs) -> {
+            for (StorePath out : outs) {
                 outputs.add(out);
                 unitOf.put(out, unitName(path));
             }
-        }
+        });
         for (PathInfo info : nix.pathInfo(outputs)) {
             units.merge(unitOf.get(info.path()), info.narSize(), Long::sum);
         }
@@ -219,7 +227,8 @@ public final class StoreEstimator implements Estimator {
         if (byPackage == null) {
             Map<String, Long> sizes = new HashMap<>();
             List<Long> all = new ArrayList<>();
-            for (PathInfo info : nix.pathInfo(nix.closure(current, false))) {
+            // One bulk read of the closure's facts (a backend streams them), not a query per path.
+            for (PathInfo info : nix.closureInfo(current)) {
                 sizes.merge(packageName(info.path().name()), info.narSize(), Long::sum);
                 all.add(info.narSize());
             }

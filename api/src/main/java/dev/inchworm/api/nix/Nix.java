@@ -197,6 +197,16 @@ public interface Nix {
 
     // --- garbage --------------------------------------------------------------------------
 
+    /**
+     * What Nix's reserved file ({@code /nix/var/nix/db/reserved}, {@code gc-reserved-space},
+     * 8 MiB by default) will take back when Nix next opens the store: all of it while it is
+     * missing (a collection deletes it; Nix cannot write it again on a disk with no room), the
+     * rest while it is short, 0 when it is whole. Empty when the backend cannot tell (the default).
+     */
+    default OptionalLong reservedSpaceMissing() {
+        return OptionalLong.empty();
+    }
+
     /** Collects garbage; {@code maxFreedBytes} stops after freeing that much. */
     GcResult collectGarbage(OptionalLong maxFreedBytes);
 

@@ -33,6 +33,11 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
 
     @Override
     public int getExitCode(Throwable failure) {
+        return codeOf(failure);
+    }
+
+    /** The exit code a failure ends a command with. */
+    static int codeOf(Throwable failure) {
         if (failure instanceof ProfileException || failure instanceof PluginException
                 || failure instanceof CommandLine.ParameterException || failure instanceof RunRefused
                 || failure instanceof dev.inchworm.api.strategy.ProfileRejected) {
@@ -71,7 +76,7 @@ final class FailureHandler implements IExecutionExceptionHandler, IExitCodeExcep
 
     @Override
     public int handleExecutionException(Exception failure, CommandLine command, ParseResult parseResult) {
-        int code = getExitCode(failure);
+        int code = codeOf(failure);
         Stderr err = new Stderr(command.getErr(), journal);
         if (code == ExitCode.INTERNAL_ERROR.code()) {
             StringWriter trace = new StringWriter();

@@ -4,6 +4,7 @@ import dev.inchworm.api.host.CommandRunner;
 import dev.inchworm.runtime.config.HostProfile;
 import dev.inchworm.runtime.engine.EngineSetup;
 import dev.inchworm.runtime.engine.Extensions;
+import dev.inchworm.runtime.engine.RunReport;
 import dev.inchworm.runtime.engine.UpgradeEngine;
 import dev.inchworm.runtime.journal.CrashPoint;
 import dev.inchworm.runtime.nix.GitSource;
@@ -80,7 +81,7 @@ final class HostSession implements AutoCloseable {
      * The crash-test hook ({@code INCHWORM_CRASH_AFTER}): says so on standard error and waits to
      * be killed with SIGKILL; if nobody does, halts (no shutdown hooks, no finally blocks).
      */
-    private static void crash() {
+    static void crash() {
         System.err.println(CRASH_MARKER);
         System.err.flush();
         try {
@@ -106,6 +107,22 @@ final class HostSession implements AutoCloseable {
 
     UpgradeEngine engine() {
         return engine;
+    }
+
+    /** What follows each run: metrics and hooks, on this profile's host. */
+    AfterRun afterRun(InchwormCommand root, Stderr err) {
+        return new AfterRun(profile, root.environment().hostCommands().apply(profile), err,
+                root.environment().variables(), Clock.systemUTC());
+    }
+
+    /** When the report's target revision was committed, if the system source knows it. */
+    Optional<java.time.Instant> targetCommitted(RunReport report) {
+        try {
+            return report.to() == null || report.to().rev() == null ? Optional.empty()
+                    : source.committedAt(report.to().rev());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The ids the profile selected, for reports on the terminal. */

@@ -12,6 +12,8 @@ import dev.inchworm.runtime.journal.StateJson;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import dev.inchworm.api.strategy.UnitChange;
+import dev.inchworm.runtime.engine.ClosureDiff;
 import java.util.Locale;
 
 /** The engine's reports, plans and status as text for people, or as JSON. */
@@ -115,6 +117,9 @@ final class ReportText {
             return;
         }
         out.println("  " + ByteSize.format(p.freeBytes()) + " free, reserve " + ByteSize.format(p.reserveBytes()));
+        if (p.closure() != null) {
+            closure(out, p.closure());
+        }
         for (Plan.StrategyUnits u : p.units()) {
             units(out, u);
         }
@@ -136,6 +141,21 @@ final class ReportText {
         out.flush();
     }
 
+    /** The packages that change, whatever the strategy, as {@code nvd diff} lists them. */
+    static void closure(PrintWriter out, ClosureDiff d) {
+        out.println("  packages: " + count(d.packages(), UnitChange.Change.CHANGED) + " changed, "
+                + count(d.packages(), UnitChange.Change.ADDED) + " added, "
+                + count(d.packages(), UnitChange.Change.REMOVED) + " removed"
+                + (d.rebuilt() > 0 ? ", " + d.rebuilt() + " rebuilt at the same version" : "")
+                + "; closure " + ByteSize.format(d.oldBytes()) + " -> " + (d.newBytesExact() ? "" : "~")
+                + ByteSize.format(d.newBytes()) + (d.newBytesExact() ? " (built)" : " (estimated before the build)"));
+        changes(out, d.packages(), d.newBytesExact() ? "" : "~");
+    }
+
+    private static long count(java.util.List<UnitChange> changes, UnitChange.Change kind) {
+        return changes.stream().filter(c -> c.change() == kind).count();
+    }
+
     /** Units like {@code nvd diff}: name, old -> new version, old size -> estimated new size. */
     static void units(PrintWriter out, Plan.StrategyUnits u) {
         java.util.Map<dev.inchworm.api.strategy.UnitChange.Change, Long> counts = new java.util.EnumMap<>(
@@ -144,8 +164,12 @@ final class ReportText {
         out.println("  units (" + u.strategy() + "): " + counts.getOrDefault(dev.inchworm.api.strategy.UnitChange.Change.CHANGED, 0L)
                 + " changed, " + counts.getOrDefault(dev.inchworm.api.strategy.UnitChange.Change.ADDED, 0L) + " added, "
                 + counts.getOrDefault(dev.inchworm.api.strategy.UnitChange.Change.REMOVED, 0L) + " removed");
-        int width = u.units().stream().mapToInt(c -> c.name().length()).max().orElse(4);
-        for (dev.inchworm.api.strategy.UnitChange c : u.units()) {
+        changes(out, u.units(), "~");
+    }
+
+    private static void changes(PrintWriter out, java.util.List<UnitChange> units, String estimated) {
+        int width = units.stream().mapToInt(c -> c.name().length()).max().orElse(4);
+        for (UnitChange c : units) {
             String mark = switch (c.change()) {
                 case ADDED -> "[A]";
                 case REMOVED -> "[R]";
@@ -156,8 +180,13 @@ final class ReportText {
                 case REMOVED -> c.oldVersion() + " -> (none)";
                 case CHANGED -> c.oldVersion() + " -> " + c.newVersion();
             };
-            out.println("    " + mark + " " + String.format("%-" + width + "s", c.name()) + "  " + versions + "  "
-                    + ByteSize.format(c.oldBytes()) + " -> ~" + ByteSize.format(c.estimatedNewBytes()));
+            String sizes = switch (c.change()) {
+                case ADDED -> c.estimatedNewBytes() == 0 && !estimated.isEmpty() ? "size known once built"
+                        : "+" + estimated + ByteSize.format(c.estimatedNewBytes());
+                case REMOVED -> "-" + ByteSize.format(c.oldBytes());
+                case CHANGED -> ByteSize.format(c.oldBytes()) + " -> " + estimated + ByteSize.format(c.estimatedNewBytes());
+            };
+            out.println("    " + mark + " " + String.format("%-" + width + "s", c.name()) + "  " + versions + "  " + sizes);
         }
     }
 

@@ -37,18 +37,25 @@ final class RollbackCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (HostSession session = HostSession.open(root, profileOption.required())) {
-            RunReport report = session.engine().rollBack(
-                    TerminalProgress.choose(root.stderr(spec), output.json(), progress));
-            java.nio.file.Path saved = new Reports(session.profile().stateDir()).fileOf(report.runId());
-            if (output.json()) {
-                ReportText.json(out, report);
-            } else {
-                ReportText.report(out, report, saved);
+            Stderr stderr = root.stderr(spec);
+            AfterRun after = session.afterRun(root, stderr);
+            try {
+                RunReport report = session.engine().rollBack(TerminalProgress.choose(stderr, output.json(), progress));
+                java.nio.file.Path saved = new Reports(session.profile().stateDir()).fileOf(report.runId());
+                if (output.json()) {
+                    ReportText.json(out, report);
+                } else {
+                    ReportText.report(out, report, saved);
+                }
+                // Asked for, a rollback that restored the host is a success.
+                ExitCode code = report.result() == RunResult.FAILED ? ExitCode.NOT_RESTORED : ExitCode.OK;
+                ReportText.outcome(stderr, report, saved, code);
+                after.ran(report, saved, code, session.targetCommitted(report));
+                return code.code();
+            } catch (RuntimeException e) {
+                after.withoutReport(FailureHandler.codeOf(e));
+                throw e;
             }
-            // Asked for, a rollback that restored the host is a success.
-            ExitCode code = report.result() == RunResult.FAILED ? ExitCode.NOT_RESTORED : ExitCode.OK;
-            ReportText.outcome(root.stderr(spec), report, saved, code);
-            return code.code();
         }
     }
 }

@@ -49,30 +49,39 @@ final class UpgradeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         UpgradeRequest request = new UpgradeRequest(Optional.ofNullable(to), Optional.ofNullable(from));
         try (HostSession session = HostSession.open(root, profileOption.required())) {
-            HostSession.requireSource(session.profile(), profileOption.required());
-            Progress shown = TerminalProgress.choose(root.stderr(spec), output.json(), progress);
-            if (dryRun) {
-                var plan = session.engine().plan(request, shown);
-                if (output.json()) {
-                    ReportText.json(out, plan);
-                } else {
-                    ReportText.plan(out, plan);
+            Stderr stderr = root.stderr(spec);
+            AfterRun after = session.afterRun(root, stderr);
+            try {
+                HostSession.requireSource(session.profile(), profileOption.required());
+                Progress shown = TerminalProgress.choose(stderr, output.json(), progress);
+                if (dryRun) {
+                    var plan = session.engine().plan(request, shown);
+                    if (output.json()) {
+                        ReportText.json(out, plan);
+                    } else {
+                        ReportText.plan(out, plan);
+                    }
+                    return ExitCode.OK.code();
                 }
-                return ExitCode.OK.code();
+                RunReport report = session.engine().upgrade(request, shown);
+                java.nio.file.Path saved = new Reports(session.profile().stateDir()).fileOf(report.runId());
+                if (output.json()) {
+                    ReportText.json(out, report);
+                } else {
+                    ReportText.report(out, report, saved);
+                }
+                ExitCode code = ReportText.exitCode(report.result());
+                ReportText.outcome(stderr, report, saved, code);
+                after.ran(report, saved, code, session.targetCommitted(report));
+                return code.code();
+            } catch (RuntimeException e) {
+                if (!dryRun) {
+                    after.withoutReport(FailureHandler.codeOf(e));
+                }
+                throw e;
             }
-            RunReport report = session.engine().upgrade(request, shown);
-            java.nio.file.Path saved = new Reports(session.profile().stateDir()).fileOf(report.runId());
-            if (output.json()) {
-                ReportText.json(out, report);
-            } else {
-                ReportText.report(out, report, saved);
-            }
-            ExitCode code = ReportText.exitCode(report.result());
-            ReportText.outcome(root.stderr(spec), report, saved, code);
-            return code.code();
         }
     }
 }

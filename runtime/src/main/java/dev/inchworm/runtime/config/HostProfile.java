@@ -24,12 +24,15 @@ import java.util.Optional;
  * @param engine       settings of the upgrade engine itself
  * @param timeouts     how long Nix commands and plugin calls may take ({@code timeouts:})
  * @param nonVital     units the host can do without for a while ({@code nonVital:}), each with its location
+ * @param metrics      the Prometheus text file written after each run ({@code metrics:})
+ * @param hooks        commands run after each run ({@code hooks:})
  */
 public record HostProfile(String host, SystemConfig system, NixConfig nix, SwitchAction switchAction,
                           Path stateDir, Optional<Path> pluginsDir, List<Selection> strategies,
                           Selection probe, Selection rollback, List<Selection> reclaimers,
                           List<Selection> provisioners, EngineConfig engine, Timeouts timeouts,
-                          List<dev.inchworm.api.strategy.NonVital> nonVital) {
+                          List<dev.inchworm.api.strategy.NonVital> nonVital, MetricsConfig metrics,
+                          HooksConfig hooks) {
 
     public HostProfile {
         Objects.requireNonNull(host, "host");
@@ -47,5 +50,7 @@ public record HostProfile(String host, SystemConfig system, NixConfig nix, Switc
         Objects.requireNonNull(timeouts, "timeouts");
         nix = nix.withTimeouts(timeouts);
         nonVital = List.copyOf(nonVital);
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(hooks, "hooks");
     }
 }

@@ -250,12 +250,30 @@ public final class ProfileReader {
     record RawProfile(String host, RawSystem system, RawNix nix, @JsonProperty("switch") String switchAction,
                       String stateDir, String pluginsDir, JsonNode strategies, JsonNode probe, JsonNode rollback,
                       JsonNode reclaimers, JsonNode provisioners, RawEngine engine, RawTimeouts timeouts,
-                      JsonNode nonVital) {
+                      JsonNode nonVital, RawMetrics metrics, RawHooks hooks) {
+    }
+
+    record RawMetrics(String textfile) {
+    }
+
+    record RawHooks(JsonNode afterRun, String timeout) {
     }
 
     record RawSystem(String repository, String expression, String attribute, Map<String, Object> args,
-                     Boolean flake, String overrideInput, String remote, String branch, Integer fetchDepth,
+                     JsonNode flake, String overrideInput, String remote, String branch, Integer fetchDepth,
                      String nixosConfig) {
+    }
+
+    /** The host's flake and its host name, from {@code flake: PATH#HOST}. */
+    record FlakeRef(String flake, String host) {
+        /** The input overridden unless the profile names another. */
+        static final String NIXPKGS = "nixpkgs";
+
+        /** The toplevel's attribute, as nixos-rebuild builds it. */
+        String attribute() {
+            return "nixosConfigurations." + (host.matches("[A-Za-z0-9_'-]+") ? host : "\"" + host + "\"")
+                    + ".config.system.build.toplevel";
+        }
     }
 
     record RawNix(String profile, Map<String, String> options, Map<String, String> environment,
@@ -313,7 +331,59 @@ public final class ProfileReader {
                                 + "select rollback: {id: retrace}, or keepInitial: auto");
             }
             return new HostProfile(host, system, nix, action, stateDir, pluginsDir, strategies, probe, rollback,
-                    reclaimers, provisioners, engine, timeouts(raw.timeouts()), nonVital(raw.nonVital()));
+                    reclaimers, provisioners, engine, timeouts(raw.timeouts()), nonVital(raw.nonVital()),
+                    metrics(raw.metrics()), hooks(raw.hooks()));
+        }
+
+        private MetricsConfig metrics(RawMetrics raw) {
+            if (raw == null || raw.textfile() == null) {
+                return MetricsConfig.NONE;
+            }
+            return new MetricsConfig(Optional.of(path(raw.textfile(), "metrics.textfile", "/metrics/textfile")));
+        }
+
+        /** {@code hooks.afterRun}: one command as a list of strings, or a list of such commands. */
+        private HooksConfig hooks(RawHooks raw) {
+            if (raw == null) {
+                return HooksConfig.NONE;
+            }
+            java.time.Duration timeout = HooksConfig.DEFAULT_TIMEOUT;
+            if (raw.timeout() != null) {
+                try {
+                    timeout = Timeouts.parse(raw.timeout());
+                } catch (IllegalArgumentException e) {
+                    throw new ProfileException(locations.at("/hooks/timeout"), "hooks.timeout", e.getMessage(), e);
+                }
+            }
+            JsonNode node = raw.afterRun();
+            List<List<String>> commands = new ArrayList<>();
+            String expected = "a command as a list of strings ([/usr/bin/notify, --to, admin]; never a shell line), "
+                    + "or a list of such commands";
+            if (node != null && !node.isNull() && !(node.isArray() && node.isEmpty())) {
+                if (!node.isArray()) {
+                    throw new ProfileException(locations.at("/hooks/afterRun"), "hooks.afterRun",
+                            "wrong type: expected " + expected + ", found " + describe(node));
+                }
+                boolean nested = node.size() > 0 && node.get(0).isArray();
+                List<JsonNode> entries = new ArrayList<>();
+                node.forEach(entries::add);
+                for (JsonNode command : nested ? entries : List.of(node)) {
+                    List<String> argv = new ArrayList<>();
+                    if (!command.isArray() || command.isEmpty()) {
+                        throw new ProfileException(locations.at("/hooks/afterRun"), "hooks.afterRun",
+                                "expected " + expected + ", found " + describe(command));
+                    }
+                    for (JsonNode word : command) {
+                        if (!word.isTextual() || word.asText().isEmpty()) {
+                            throw new ProfileException(locations.at("/hooks/afterRun"), "hooks.afterRun",
+                                    "expected " + expected + ", found " + describe(word));
+                        }
+                        argv.add(word.asText());
+                    }
+                    commands.add(argv);
+                }
+            }
+            return new HooksConfig(commands, timeout);
         }
 
         private SystemConfig system(RawSystem raw) {
@@ -324,10 +394,14 @@ public final class ProfileReader {
             }
             Path repository = path(required(raw.repository(), "system.repository", "/system",
                     "the git repository of the system source"), "system.repository", "/system/repository");
-            String attribute = required(raw.attribute(), "system.attribute", "/system",
-                    "the attribute path of the toplevel, e.g. system");
-            boolean flake = Boolean.TRUE.equals(raw.flake());
-            String expression = raw.expression();
+            Optional<FlakeRef> ref = flakeRef(raw);
+            boolean flake = ref.isPresent() || (raw.flake() != null && raw.flake().asBoolean());
+            String attribute = ref.isPresent() && raw.attribute() == null ? ref.get().attribute()
+                    : required(raw.attribute(), "system.attribute", "/system",
+                            "the attribute path of the toplevel, e.g. system");
+            String expression = ref.map(FlakeRef::flake).orElse(raw.expression());
+            String overrideInput = raw.overrideInput() == null ? ref.map(r -> FlakeRef.NIXPKGS).orElse(null)
+                    : raw.overrideInput();
             if (raw.nixosConfig() != null) {
                 if (flake || raw.nixosConfig().isBlank()) {
                     throw new ProfileException(locations.at("/system/nixosConfig"), "system.nixosConfig",
@@ -346,9 +420,36 @@ public final class ProfileReader {
                         "only used with flake: true");
             }
             return new SystemConfig(repository, expression == null ? "" : expression, attribute, args, flake,
-                    Optional.ofNullable(raw.overrideInput()), remote(raw), branch(raw), fetchDepth(raw),
+                    Optional.ofNullable(overrideInput), remote(raw), branch(raw), fetchDepth(raw),
                     Optional.ofNullable(raw.nixosConfig()).map(c -> path(c, "system.nixosConfig", "/system/nixosConfig")
                             .toString()));
+        }
+
+        /**
+         * {@code flake: PATH-OR-URL#HOST}, as {@code nixos-rebuild --flake} takes it: the host's
+         * flake, whose {@code nixpkgs} input is overridden with each revision tried; empty for
+         * {@code true}, {@code false} or no key.
+         */
+        private Optional<FlakeRef> flakeRef(RawSystem raw) {
+            JsonNode node = raw.flake();
+            if (node == null || node.isNull() || node.isBoolean()) {
+                return Optional.empty();
+            }
+            String text = node.isTextual() ? node.asText() : "";
+            int hash = text.lastIndexOf('#');
+            if (hash <= 0 || hash == text.length() - 1 || text.startsWith("-")) {
+                throw new ProfileException(locations.at("/system/flake"), "system.flake", "wrong type: expected "
+                        + "true, false or the host's flake as PATH#HOST (e.g. /etc/nixos#vps-1), found "
+                        + describe(node));
+            }
+            if (raw.expression() != null) {
+                throw new ProfileException(locations.at("/system/expression"), "system.expression",
+                        "not used with flake: " + text + " (the flake is named there)");
+            }
+            String flake = text.substring(0, hash);
+            // a path, unlike a URL (github:..., git+https://...), is resolved like every other path
+            String resolved = flake.contains(":") ? flake : path(flake, "system.flake", "/system/flake").toString();
+            return Optional.of(new FlakeRef(resolved, text.substring(hash + 1)));
         }
 
         private Optional<String> remote(RawSystem raw) {

@@ -22,11 +22,13 @@ import java.util.Objects;
  * @param notes          remarks: an interrupted run that would be taken over first, a plan cut short
  * @param units          the units (packages) the strategies that work by units see changing,
  *                       like {@code nvd diff}; empty when none does
+ * @param closure        the packages the upgrade changes, whatever the strategies ({@link ClosureDiff}),
+ *                       or null when the host already runs the target or the stores could not tell
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Plan(RunReport.Side from, RunReport.Side to, boolean alreadyCurrent, long freeBytes, long reserveBytes,
                    List<PlannedStep> steps, List<StrategyPass> passes, boolean complete, List<String> notes,
-                   List<StrategyUnits> units) {
+                   List<StrategyUnits> units, ClosureDiff closure) {
 
     public Plan {
         Objects.requireNonNull(from, "from");

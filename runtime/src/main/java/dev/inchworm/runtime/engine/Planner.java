@@ -78,16 +78,24 @@ final class Planner {
         RunReport.Side fromSide = new RunReport.Side(from.orElse(null), current.toplevel());
         RunReport.Side toSide = new RunReport.Side(to, target.toplevel());
         if (current.toplevel().equals(target.toplevel())) {
-            return new Plan(fromSide, toSide, true, free, reserve, List.of(), List.of(), true, remarks, List.of());
+            return new Plan(fromSide, toSide, true, free, reserve, List.of(), List.of(), true, remarks, List.of(), null);
         }
 
         SystemState state = new SystemState(current, current.toplevel(), Optional.empty(), from);
         chain.checkProfile(state, target);
         List<Plan.StrategyUnits> units = chain.units(state, target, remarks);
+        ClosureDiff closure = null;
+        try {
+            closure = ClosureDiff.between(setup.nix(), current.toplevel(), target);
+        } catch (RuntimeException e) {
+            // The diff only informs: a store that cannot be read for it leaves the plan as it is.
+            remarks.add("the packages that change could not be listed: " + e.getMessage());
+        }
         List<StepResult> history = new ArrayList<>();
         List<Plan.PlannedStep> steps = new ArrayList<>();
         List<StrategyPass> passes = new ArrayList<>();
         int index = 0;
+        boolean keeps = setup.config().keepInitial() != dev.inchworm.runtime.config.EngineConfig.KeepInitial.NEVER;
         while (!state.toplevel().equals(target.toplevel())) {
             if (steps.size() >= MAX_PLANNED_STEPS) {
                 remarks.add("the plan stops after " + MAX_PLANNED_STEPS + " steps; more would follow");
@@ -100,7 +108,19 @@ final class Planner {
                         ? "; an upgrade would then try the plain rebuild once as its last try (engine.lastTry)" : ""));
                 break;
             }
-            Proposal proposal = chain.propose(index, state, target, history);
+            Proposal proposal = chain.propose(index, state, target, history, keeps);
+            if (keeps && proposal instanceof Proposal.Pass kept
+                    && setup.config().keepInitial() == dev.inchworm.runtime.config.EngineConfig.KeepInitial.AUTO) {
+                // As the run does (ChooseStep): with keepInitial auto, a strategy that plans a
+                // step only without the initial generation gets it released.
+                Proposal without = chain.propose(index, state, target, history, false);
+                if (without instanceof Proposal.Next) {
+                    keeps = false;
+                    remarks.add("the initial generation would be released once the first step is switched: "
+                            + strategy.get().id() + " plans a step only without it (" + kept.reason() + ")");
+                    proposal = without;
+                }
+            }
             if (proposal instanceof Proposal.Pass pass) {
                 passes.add(new StrategyPass(strategy.get().id(), pass.reason()));
                 index++;
@@ -122,6 +142,6 @@ final class Planner {
             state = new SystemState(next, step.toplevel(), Optional.of(step.drv()), step.revision());
         }
         boolean complete = state.toplevel().equals(target.toplevel());
-        return new Plan(fromSide, toSide, false, free, reserve, steps, passes, complete, remarks, units);
+        return new Plan(fromSide, toSide, false, free, reserve, steps, passes, complete, remarks, units, closure);
     }
 }

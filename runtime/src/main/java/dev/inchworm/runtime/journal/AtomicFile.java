@@ -18,6 +18,7 @@ public final class AtomicFile {
 
     private final Path file;
     private final Path stateDir;
+    private final Runnable beforeRename;
 
     /** A file with no {@link SpareRoom} to fall back on. */
     public AtomicFile(Path file) {
@@ -26,8 +27,18 @@ public final class AtomicFile {
 
     /** A file whose writes may use the {@link SpareRoom} of {@code stateDir} when the disk is full. */
     public AtomicFile(Path file, Path stateDir) {
+        this(file, stateDir, () -> { });
+    }
+
+    private AtomicFile(Path file, Path stateDir, Runnable beforeRename) {
         this.file = file.toAbsolutePath();
         this.stateDir = stateDir;
+        this.beforeRename = beforeRename;
+    }
+
+    /** The same file with a test hook run when the temporary file is written, before the rename (a crash there). */
+    public AtomicFile withBeforeRename(Runnable hook) {
+        return new AtomicFile(file, stateDir, hook);
     }
 
     public Path path() {
@@ -62,6 +73,7 @@ public final class AtomicFile {
             Files.deleteIfExists(temp);
             throw e;
         }
+        beforeRename.run();
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +46,7 @@ final class BulkStore {
     private final NixCommands nix;
     private final Path workDir;
     private final Map<String, StorePath> interned = new ConcurrentHashMap<>();
+    private final KnownClosures known = new KnownClosures();
 
     BulkStore(NixCommands nix, Path workDir) {
         this.nix = nix;
@@ -66,8 +68,22 @@ final class BulkStore {
         return intern(path.path());
     }
 
-    /** The closure of a path, streamed (topologically sorted: what a path references comes first). */
+    /** The closures and facts read since the last collection. */
+    KnownClosures known() {
+        return known;
+    }
+
+    /**
+     * The closure of a path, streamed (topologically sorted: what a path references comes
+     * first); without outputs it is kept until a collection removes the path (see {@link KnownClosures}).
+     */
     List<StorePath> closure(StorePath path, boolean includeOutputs) {
+        if (!includeOutputs) {
+            Optional<List<StorePath>> kept = known.closure(path);
+            if (kept.isPresent()) {
+                return kept.get();
+            }
+        }
         List<String> args = new ArrayList<>(List.of("--query", "--requisites"));
         if (includeOutputs) {
             args.add("--include-outputs");
@@ -79,19 +95,35 @@ final class BulkStore {
                 closure.add(intern(NixOutput.storePath(line).path()));
             }
         });
+        if (!includeOutputs) {
+            known.keep(path, closure);
+        }
         return closure;
     }
 
-    /** Every path's facts in the closure of {@code path}: {@code nix-store --dump-db} over the closure, in chunks. */
+    /**
+     * Every path's facts in the closure of {@code path}, in the closure's order: those not
+     * kept from an earlier closure come from {@code nix-store --dump-db} over them, in chunks.
+     */
     List<PathInfo> closureInfo(StorePath path) {
         List<StorePath> closure = closure(path, false);
-        List<PathInfo> infos = new ArrayList<>(closure.size());
-        for (List<String> chunk : chunks(closure)) {
+        Map<StorePath, PathInfo> read = new HashMap<>();
+        List<StorePath> unknown = closure.stream().filter(p -> known.facts(p).isEmpty()).toList();
+        for (List<String> chunk : chunks(unknown)) {
             List<String> args = new ArrayList<>(List.of("--dump-db"));
             args.addAll(chunk);
-            Registrations parser = new Registrations(infos::add);
+            Registrations parser = new Registrations(info -> read.put(info.path(), info));
             nix.lines(nix.classic("nix-store", args), parser::line);
             parser.end();
+        }
+        List<PathInfo> infos = new ArrayList<>(closure.size());
+        for (StorePath p : closure) {
+            PathInfo info = known.facts(p).orElseGet(() -> read.get(p));
+            if (info == null) {
+                throw new NixOutputException("nix-store --dump-db said nothing of " + p + " in the closure of " + path);
+            }
+            known.keep(info);
+            infos.add(info);
         }
         return infos;
     }

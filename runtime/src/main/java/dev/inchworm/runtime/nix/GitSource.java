@@ -342,6 +342,17 @@ public final class GitSource implements SystemSource {
         return args;
     }
 
+    /** When {@code revision} was committed ({@code git show -s --format=%ct}), if the repository says. */
+    public Optional<java.time.Instant> committedAt(Revision revision) {
+        CommandResult result = git(repository, "show", "-s", "--format=%ct", revision.commit(), "--");
+        try {
+            return result.ok() ? Optional.of(java.time.Instant.ofEpochSecond(Long.parseLong(result.stdout().strip())))
+                    : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
     private CommandResult git(Path dir, String... args) {
         List<String> argv = new ArrayList<>(List.of("git", "-C", dir.toString()));
         argv.addAll(List.of(args));

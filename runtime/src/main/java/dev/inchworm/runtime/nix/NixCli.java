@@ -29,6 +29,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -65,10 +67,6 @@ public final class NixCli implements Nix, StoreMaintenance {
 
     // nix path-info takes paths as arguments: a few hundred at a time keeps argv short.
     private static final int PATHS_PER_CALL = 200;
-    // Asks a cache about each path alone ("$@" is the nix command, the paths come in the
-    // environment): Nix fails a whole query on one miss; a miss prints [].
-    private static final String CACHE_QUERY =
-            "for p in $INCHWORM_PATHS; do \"$@\" \"$p\" 2>/dev/null || printf '[]'; echo; done";
     private static final Pattern DERIVATION_NAME = Pattern.compile("[A-Za-z0-9+\\-._?=]+");
     // What nix-store --verify prints about an inconsistency (Nix 2.8 and later).
     private static final List<String> VERIFY_COMPLAINTS = List.of("was modified!", "disappeared",
@@ -82,6 +80,8 @@ public final class NixCli implements Nix, StoreMaintenance {
     private final List<Path> liveSystemLinks;
     private final Activation activation;
     private final BootedSystem booted;
+    private final long reservedSize;
+    private final BinaryCaches caches;
     private NixVersion version;
 
     /**
@@ -107,8 +107,41 @@ public final class NixCli implements Nix, StoreMaintenance {
         this.liveSystemLinks = List.copyOf(liveSystemLinks);
         this.activation = new Activation(nix);
         this.booted = new BootedSystem(nix, config.bootedSystem());
+        this.caches = new BinaryCaches(nix);
         this.bulk = new BulkStore(nix, workDir);
+        this.reservedSize = reservedSize(config.options());
     }
+
+    /** Nix's default {@code gc-reserved-space}. */
+    static final long DEFAULT_RESERVED_SPACE = 8L << 20;
+
+    /** The profile's {@code gc-reserved-space} option, else Nix's default. */
+    static long reservedSize(java.util.Map<String, String> options) {
+        String set = options.get("gc-reserved-space");
+        try {
+            return set == null ? DEFAULT_RESERVED_SPACE : Math.max(0, Long.parseLong(set.strip()));
+        } catch (NumberFormatException e) {
+            return DEFAULT_RESERVED_SPACE; // Nix itself would refuse the option; not ours to judge here
+        }
+    }
+
+    /** {@inheritDoc} From {@code stat} of the file on the host; a missing file counts whole. */
+    @Override
+    public OptionalLong reservedSpaceMissing() {
+        NixCommands.Ran ran = nix.attempt(nix.plain(List.of("stat", "-c", "%s", RESERVED_FILE)));
+        if (!ran.result().ok()) {
+            String why = ran.result().stderr();
+            return why.contains("No such file") ? OptionalLong.of(reservedSize) : OptionalLong.empty();
+        }
+        try {
+            long size = Long.parseLong(ran.result().stdout().strip());
+            return OptionalLong.of(Math.max(0, reservedSize - size));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private static final String RESERVED_FILE = "/nix/var/nix/db/reserved";
 
     // --- version ----------------------------------------------------------------------------
 
@@ -252,52 +285,15 @@ public final class NixCli implements Nix, StoreMaintenance {
         return infos;
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>{@code nix path-info --json -r --store URL PATH} for each path and cache, in one
-     * {@code sh} per chunk: Nix fails a whole query when one path is missing from the cache,
-     * so each path is asked alone and a miss prints {@code []}. Local caches ({@code file://})
-     * and remote ones alike; a cache that cannot be reached counts as holding nothing.
-     */
+    /** {@inheritDoc} See {@link BinaryCaches}. */
     @Override
     public List<PathInfo> cachedPathInfo(Collection<StorePath> paths) {
-        List<String> caches = substituters();
-        List<StorePath> asked = paths.stream().distinct().toList();
-        Map<StorePath, PathInfo> found = new LinkedHashMap<>();
-        for (String cache : caches) {
-            List<StorePath> missing = asked.stream().filter(p -> !found.containsKey(p)).toList();
-            for (int from = 0; from < missing.size(); from += PATHS_PER_CALL) {
-                List<String> argv = new ArrayList<>(List.of("sh", "-c", CACHE_QUERY, "sh"));
-                argv.addAll(nix.modern(false, List.of("path-info", "--json", "-r", "--store", cache)).argv());
-                String chunk = missing.subList(from, Math.min(missing.size(), from + PATHS_PER_CALL)).stream()
-                        .map(StorePath::path).collect(java.util.stream.Collectors.joining(" "));
-                Command command = nix.plain(argv);
-                Map<String, String> environment = new java.util.HashMap<>(command.environment());
-                environment.put("INCHWORM_PATHS", chunk);
-                String printed = nix.text(command.withEnvironment(environment));
-                for (String line : printed.lines().toList()) {
-                    if (line.startsWith("[") || line.startsWith("{")) {
-                        NixOutput.pathInfo(line).forEach(info -> found.putIfAbsent(info.path(), info));
-                    }
-                }
-            }
-        }
-        return List.copyOf(found.values());
+        return caches.pathInfo(paths);
     }
 
-    /** The binary caches the profile's options name, in order. */
+    /** The binary caches asked for sizes, in order. */
     List<String> substituters() {
-        List<String> caches = new ArrayList<>();
-        for (String option : List.of("substituters", "extra-substituters")) {
-            String value = nix.config().options().getOrDefault(option, "");
-            for (String url : value.strip().split("\\s+")) {
-                if (!url.isEmpty() && !caches.contains(url)) {
-                    caches.add(url);
-                }
-            }
-        }
-        return caches;
+        return caches.substituters();
     }
 
     /** {@inheritDoc} Read from the {@code .drv} itself; floating content-addressed outputs are left out. */
@@ -527,11 +523,34 @@ public final class NixCli implements Nix, StoreMaintenance {
             args.add("--max-freed");
             args.add(Long.toString(max));
         });
-        GcResult result = NixOutput.gcSummary(nix.run(nix.classic("nix-store", args)).stdout());
+        GcResult result;
+        try {
+            result = NixOutput.gcSummary(nix.run(nix.classic("nix-store", args)).stdout());
+        } catch (RuntimeException e) {
+            bulk.known().forget();
+            throw e;
+        }
         // The collection deleted Nix's reserved file (gc-reserved-space, 8 MiB); the next Nix
         // command writes it again. Open the store now so that free space measured after a
-        // collection is what a build will really find, not 8 MiB more.
-        nix.run(nix.classic("nix-store", List.of("--check-validity", "--print-invalid")));
+        // collection is what a build will really find, not 8 MiB more. The same command tells
+        // which kept closures' roots the collection removed.
+        List<String> check = new ArrayList<>(List.of("--check-validity", "--print-invalid"));
+        List<StorePath> roots = bulk.known().roots();
+        roots.forEach(root -> check.add(root.path()));
+        Set<String> asked = new HashSet<>();
+        roots.forEach(root -> asked.add(root.path()));
+        List<StorePath> invalid = new ArrayList<>();
+        try {
+            nix.lines(nix.classic("nix-store", check), line -> {
+                if (asked.contains(line.strip())) {
+                    invalid.add(bulk.intern(line.strip()));
+                }
+            });
+        } catch (RuntimeException e) {
+            bulk.known().forget();
+            throw e;
+        }
+        bulk.known().collected(invalid);
         return result;
     }
 
@@ -575,6 +594,7 @@ public final class NixCli implements Nix, StoreMaintenance {
      */
     @Override
     public GcResult recoverFullStore() {
+        bulk.known().forget();
         nix.run(nix.plain(List.of("rm", "-f", "/nix/var/nix/db/reserved")));
         return NixOutput.gcSummary(nix.run(nix.classic("nix-store",
                 List.of("--gc", "--option", "gc-reserved-space", "0"))).stdout());

@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
@@ -218,6 +219,72 @@ public final class NixOutput {
                     + abbreviate(json.strip()) + "'");
         }
         return infos;
+    }
+
+    /**
+     * Which entries of a cache's {@code nix path-info --json} Nix would substitute under these
+     * settings (by {@code ca} and the names of their {@code signatures}), by path; both layouts.
+     */
+    static Set<String> substitutable(String json, HostNixSettings settings) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new NixOutputException("nix path-info printed no JSON: '" + abbreviate(json.strip()) + "'", e);
+        }
+        Set<String> accepted = new java.util.HashSet<>();
+        Iterator<Map.Entry<String, JsonNode>> entries = root == null ? java.util.Collections.emptyIterator()
+                : root.isArray() ? java.util.stream.StreamSupport.stream(root.spliterator(), false)
+                        .map(e -> Map.entry(e.path("path").asText(""), e)).iterator()
+                : root.fields();
+        while (entries.hasNext()) {
+            Map.Entry<String, JsonNode> entry = entries.next();
+            JsonNode info = entry.getValue();
+            if (info == null || info.isNull()) {
+                continue; // Nix 2.19+: a path the store lacks
+            }
+            List<String> names = new ArrayList<>();
+            info.path("signatures").forEach(sig -> names.add(sig.asText().split(":", 2)[0]));
+            if (settings.accepts(info.hasNonNull("ca"), names)) {
+                accepted.add(entry.getKey());
+            }
+        }
+        return accepted;
+    }
+
+    /**
+     * {@code nix show-config --json}: each setting an object with its {@code value} (Nix 2.4 and
+     * later; a bare value before), lists as JSON arrays or as one whitespace-separated string.
+     */
+    static HostNixSettings hostSettings(String json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new NixOutputException("nix show-config printed no JSON: '" + abbreviate(json.strip()) + "'", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new NixOutputException("nix show-config JSON is not an object: '" + abbreviate(json.strip()) + "'");
+        }
+        JsonNode sigs = setting(root, "require-sigs");
+        return new HostNixSettings(words(setting(root, "substituters")), words(setting(root, "trusted-public-keys")),
+                sigs.isMissingNode() || sigs.isNull() || sigs.asBoolean(true));
+    }
+
+    private static JsonNode setting(JsonNode root, String name) {
+        JsonNode node = root.path(name);
+        return node.isObject() && node.has("value") ? node.get("value") : node;
+    }
+
+    private static List<String> words(JsonNode value) {
+        List<String> words = new ArrayList<>();
+        if (value.isArray()) {
+            value.forEach(v -> words.add(v.asText()));
+        } else if (value.isTextual()) {
+            words.addAll(List.of(value.asText().strip().split("\\s+")));
+        }
+        words.removeIf(String::isBlank);
+        return words;
     }
 
     /** {@code closureSize} of each entry of {@code nix path-info -S --json}, summed over valid entries. */

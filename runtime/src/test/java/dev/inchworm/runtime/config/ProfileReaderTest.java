@@ -112,6 +112,35 @@ class ProfileReaderTest {
     }
 
     @Test
+    void aFlakeReferenceNamesTheHostsFlakeItsToplevelAndTheNixpkgsInput() throws IOException {
+        HostProfile p = reader.read(write("f.yaml", """
+                host: vps-1
+                system: {repository: /var/lib/inchworm/nixpkgs, flake: "/etc/nixos#vps-1"}
+                """));
+        assertTrue(p.system().flake());
+        assertEquals("/etc/nixos", p.system().expression());
+        assertEquals("nixosConfigurations.vps-1.config.system.build.toplevel", p.system().attribute());
+        assertEquals(Optional.of("nixpkgs"), p.system().overrideInput());
+
+        HostProfile relative = reader.read(write("g.yaml", """
+                host: vps-1
+                system: {repository: /r, flake: "hosts#web.1", overrideInput: pkgs, attribute: packages.x.y}
+                """));
+        assertEquals(tmp.resolve("hosts").toString(), relative.system().expression(), "resolved against the profile");
+        assertEquals("packages.x.y", relative.system().attribute());
+        assertEquals(Optional.of("pkgs"), relative.system().overrideInput());
+        HostProfile url = reader.read(write("u.yaml", "host: h\nsystem: {repository: /r, flake: \"github:me/hosts#web.1\"}\n"));
+        assertEquals("github:me/hosts", url.system().expression());
+        assertEquals("nixosConfigurations.\"web.1\".config.system.build.toplevel", url.system().attribute());
+
+        ProfileException both = error("host: h\nsystem: {repository: /r, flake: \"/etc/nixos#h\", expression: x.nix}\n");
+        assertEquals("system.expression", both.keyPath());
+        ProfileException noHost = error("host: h\nsystem: {repository: /r, flake: \"/etc/nixos\"}\n");
+        assertEquals("system.flake", noHost.keyPath());
+        assertTrue(noHost.getMessage().contains("PATH#HOST"), noHost.getMessage());
+    }
+
+    @Test
     void readsARemoteSystemSource() throws IOException {
         HostProfile p = reader.read(write("r.yaml", """
                 host: r
@@ -215,7 +244,8 @@ class ProfileReaderTest {
                 """);
         assertEquals("system.flake", bool.keyPath());
         assertEquals(2, bool.location().line());
-        assertTrue(bool.getMessage().contains("expected true or false, found the string 'maybe'"), bool.getMessage());
+        assertTrue(bool.getMessage().contains("expected true, false or the host's flake as PATH#HOST (e.g. "
+                + "/etc/nixos#vps-1), found the string 'maybe'"), bool.getMessage());
     }
 
     @Test

@@ -122,6 +122,20 @@ class CrashResumeTest {
     }
 
     @Test
+    void aTestUpgradeInterruptedAtAnyTransitionEndsActivatedWithTheProfileLeftAlone() throws IOException {
+        int writes = crashAtEveryWrite(state -> {
+            EngineFixture f = plain(state);
+            f.action = dev.inchworm.api.nix.SwitchAction.TEST;
+            return f;
+        }, f -> {
+            assertEquals(f.sys1.out(), f.nix.currentToplevel(), "the boot default is untouched");
+            assertEquals(1, f.nix.generations().size());
+            assertEquals("test nixos-system-2", f.nix.activations.get(f.nix.activations.size() - 1));
+        }, RunResult.UPGRADED, false);
+        assertTrue(writes >= 10, "every transition was written: " + writes);
+    }
+
+    @Test
     void aPlainUpgradeInterruptedAtAnyTransitionIsRolledBackWhenTheProfileSaysSo() throws IOException {
         crashAtEveryWrite(state -> {
             EngineFixture f = plain(state);

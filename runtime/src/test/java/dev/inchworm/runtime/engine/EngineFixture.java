@@ -51,6 +51,8 @@ class EngineFixture {
     CommandRunner commands = command -> {
         throw new UnsupportedOperationException("engine tests run no commands: " + command.argv());
     };
+    /** The storage probe; null: the store's bytes as MemoryNix has them, no inode count. */
+    StorageProbe<NoSettings> probe;
 
     EngineFixture(Path state, long capacity) {
         this.state = state;
@@ -82,7 +84,8 @@ class EngineFixture {
     }
 
     EngineSetup setup(CrashPoint crashPoint) {
-        Bound<? extends StorageProbe<?>, ?> probe = new Bound<>(new FakeExtensions.Probe(nix), new NoSettings());
+        Bound<? extends StorageProbe<?>, ?> probe = new Bound<>(this.probe == null ? new FakeExtensions.Probe(nix)
+                : this.probe, new NoSettings());
         Bound<? extends Rollback<?>, ?> chosenRollback = Bound.of(rollbackExtension, new NoSettings());
         Extensions extensions = new Extensions(probe, strategies, chosenRollback, reclaimers, provisioners);
         return new EngineSetup("test-host", state, action, config, nix, nix, commands, extensions, crashPoint,

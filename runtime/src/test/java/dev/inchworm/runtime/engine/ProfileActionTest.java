@@ -82,6 +82,22 @@ class ProfileActionTest {
     }
 
     @Test
+    void aNewKernelNeedsARebootAfterSwitchButNotAfterTestWhoseRebootGoesBack() {
+        EngineFixture f = new EngineFixture(state.resolve("switch"), 100 * MIB).strategy(new FakeExtensions.Whole("whole", 0));
+        f.nix.newKernelIn(f.sys2);
+        RunReport switched = f.engine().upgrade(from(f), Progress.QUIET);
+        assertTrue(switched.rebootNeeded());
+        assertEquals(List.of("kernel"), switched.rebootFor());
+
+        EngineFixture t = new EngineFixture(state.resolve("test"), 100 * MIB).strategy(new FakeExtensions.Whole("whole", 0));
+        t.nix.newKernelIn(t.sys2);
+        t.action = SwitchAction.TEST;
+        RunReport tested = t.engine().upgrade(from(t), Progress.QUIET);
+        assertFalse(tested.rebootNeeded());
+        assertEquals(List.of(), tested.rebootFor());
+    }
+
+    @Test
     void switchAndBootSetTheProfile() {
         assertTrue(SwitchAction.SWITCH.setsProfile());
         assertTrue(SwitchAction.BOOT.setsProfile());

@@ -94,6 +94,18 @@ class StoreEstimatorTest {
     }
 
     @Test
+    void nixsReservedFileCountsWhileItIsMissingAndNotOnceItIsBack() {
+        memory.reservedMissing(8 * MIB); // a collection on a full disk deleted it
+        FootprintEstimate missing = new StoreEstimator(nix(), sys1.out(), MemoryNix.notes()).estimate(sys2.drv());
+        memory.reservedMissing(0);
+        FootprintEstimate back = new StoreEstimator(nix(), sys1.out(), MemoryNix.notes()).estimate(sys2.drv());
+
+        assertEquals(new FootprintEstimate.Term("nix-reserved", "missing", 1, 8 * MIB), terms(missing).get("nix-reserved/missing"));
+        assertEquals(null, terms(back).get("nix-reserved/missing"));
+        assertEquals(back.bytes() + 8 * MIB, missing.bytes());
+    }
+
+    @Test
     void aCacheKnowsSourcesAndOutputsByTheirNarSize() {
         cache.put(src2.out(), 14 * MIB);
         cache.put(app2.out(), 22 * MIB);

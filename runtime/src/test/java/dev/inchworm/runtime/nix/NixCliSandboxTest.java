@@ -227,8 +227,9 @@ class NixCliSandboxTest {
         StorePath git = nix.closure(installed.toplevel(), false).stream()
                 .filter(p -> p.name().startsWith("git-")).findFirst().orElseThrow();
         sandbox.host.run("nix", "copy", "--to", "file://" + cache, git.path()).requireOk();
-        NixConfig withCache = new NixConfig(sandbox.config.profile(), Map.of("substituters", "file://" + cache),
-                sandbox.config.environment(), sandbox.config.prefix());
+        // unsigned: Nix substitutes from it only without require-sigs, and only then do its sizes count
+        NixConfig withCache = new NixConfig(sandbox.config.profile(), Map.of("substituters", "file://" + cache,
+                "require-sigs", "false"), sandbox.config.environment(), sandbox.config.prefix());
         NixCli cached = new NixCli(sandbox.runner, withCache, sandbox.host.stateDir().resolve("nix2"));
         StorePath missing = new StorePath("/nix/store/00000000000000000000000000000000-missing");
 
@@ -239,6 +240,47 @@ class NixCliSandboxTest {
         PathInfo gitInfo = infos.stream().filter(i -> i.path().equals(git)).findFirst().orElseThrow();
         assertEquals(nix.narSize(git), gitInfo.narSize());
         assertEquals(List.of(), nix.cachedPathInfo(List.of(git)), "no cache configured: nothing");
+    }
+
+    @Test
+    void theHostsOwnCachesFromItsNixConfAreAskedAfterTheProfilesAndOnlyPathsNixWouldTrustCount() throws IOException {
+        Path work = sandbox.host.workDir();
+        Path hostCache = work.resolve("host-cache");
+        Path profileCache = work.resolve("profile-cache");
+        StorePath git = closurePath("git-");
+        StorePath curl = closurePath("curl-");
+        sandbox.host.run("nix-store", "--generate-binary-cache-key", "host-cache-1", work.resolve("sk").toString(),
+                work.resolve("pk").toString()).requireOk();
+        sandbox.host.run("nix", "store", "sign", "--key-file", work.resolve("sk").toString(), "-r", git.path()).requireOk();
+        sandbox.host.run("nix", "copy", "--to", "file://" + hostCache, git.path()).requireOk();
+        sandbox.host.run("nix", "copy", "--to", "file://" + profileCache, curl.path()).requireOk(); // unsigned
+        // the host's nix.conf names its cache and trusts its key; NIX_CONFIG no longer empties substituters
+        Path confDir = Files.createDirectories(work.resolve("etc-nix"));
+        Files.writeString(confDir.resolve("nix.conf"), "substituters = file://" + hostCache + "\n"
+                + "trusted-public-keys = " + Files.readString(work.resolve("pk")).strip() + "\n");
+        Map<String, String> environment = new java.util.HashMap<>(sandbox.config.environment());
+        environment.put("NIX_CONFIG", "sandbox = false\nbuild-users-group =\nexperimental-features = nix-command\n");
+        environment.put("NIX_CONF_DIR", confDir.toString());
+
+        NixCli strict = new NixCli(sandbox.runner, new NixConfig(sandbox.config.profile(),
+                Map.of("extra-substituters", "file://" + profileCache), environment, sandbox.config.prefix()),
+                work.resolve("nix4"));
+        Set<StorePath> found = Set.copyOf(strict.cachedPathInfo(List.of(git, curl)).stream().map(PathInfo::path).toList());
+
+        assertEquals(List.of("file://" + profileCache, "file://" + hostCache), strict.substituters());
+        assertEquals(Set.copyOf(nix.closure(git, false)), found,
+                "the host's signed cache answers; the profile's unsigned paths Nix would refuse (require-sigs)");
+
+        NixCli lax = new NixCli(sandbox.runner, new NixConfig(sandbox.config.profile(),
+                Map.of("extra-substituters", "file://" + profileCache, "require-sigs", "false"), environment,
+                sandbox.config.prefix()), work.resolve("nix5"));
+        Set<StorePath> all = Set.copyOf(lax.cachedPathInfo(List.of(git, curl)).stream().map(PathInfo::path).toList());
+        assertTrue(all.contains(curl) && all.containsAll(found), all.toString());
+    }
+
+    private StorePath closurePath(String prefix) {
+        return nix.closure(installed.toplevel(), false).stream().filter(p -> p.name().startsWith(prefix))
+                .findFirst().orElseThrow();
     }
 
     @Test
@@ -341,6 +383,18 @@ class NixCliSandboxTest {
     @Test
     void liveSystemsAreTheBootedAndCurrentOnes() {
         assertEquals(List.of(installed.toplevel()), nix.liveSystems());
+    }
+
+    @Test
+    void theReservedFileIsMissingAfterAFullStoreWasRecoveredAndWholeOnceNixWroteItBack() throws IOException {
+        nix.collectGarbage(OptionalLong.empty()); // Nix writes the file back at once
+        assertEquals(OptionalLong.of(0), nix.reservedSpaceMissing());
+
+        java.nio.file.Files.delete(sandbox.host.storeRoot().resolve("var/nix/db/reserved"));
+        assertEquals(OptionalLong.of(8L << 20), nix.reservedSpaceMissing(), "gc-reserved-space, Nix's default");
+
+        nix.isValid(installed.toplevel()); // any Nix command with room writes it back
+        assertEquals(OptionalLong.of(0), nix.reservedSpaceMissing());
     }
 
     @Test

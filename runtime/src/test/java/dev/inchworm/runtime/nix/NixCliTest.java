@@ -221,22 +221,27 @@ class NixCliTest {
         NixConfig withCaches = new NixConfig(CONFIG.profile(), Map.of("substituters", "file:///srv/cache  https://cache.example",
                 "extra-substituters", "https://cache.example https://more.example"), CONFIG.environment(), List.of());
         StorePath known = TOPLEVEL;
-        RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(
-                c.argv().contains("file:///srv/cache") ? "[{\"path\":\"" + known + "\",\"narSize\":42,\"references\":[]}]\n[]\n"
+        RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(c.argv().contains("show-config")
+                ? "{\"substituters\": {\"value\": [\"https://more.example\", \"https://host.example\"]},"
+                        + " \"require-sigs\": {\"value\": false}}"
+                : c.argv().contains("file:///srv/cache") ? "[{\"path\":\"" + known + "\",\"narSize\":42,\"references\":[]}]\n[]\n"
                         : "[]\n"));
         NixCli nix = new NixCli(runner, withCaches, work);
         StorePath other = new StorePath("/nix/store/0bf62mp8nkhfxc157k9m2kpqjmqgb035-other");
 
         List<dev.inchworm.api.nix.PathInfo> infos = nix.cachedPathInfo(List.of(known, other));
 
-        assertEquals(List.of("file:///srv/cache", "https://cache.example", "https://more.example"), nix.substituters());
+        assertEquals(List.of("file:///srv/cache", "https://cache.example", "https://more.example", "https://host.example"),
+                nix.substituters(), "the profile's, then the host's own");
         assertEquals(1, infos.size());
         assertEquals(42, infos.get(0).narSize());
-        Command first = runner.commands.get(0);
+        assertEquals(1, runner.commands.stream().filter(c -> c.argv().contains("show-config")).count(), "read once");
+        List<Command> queries = runner.commands.stream().filter(c -> !c.argv().contains("show-config")).toList();
+        Command first = queries.get(0);
         assertEquals(known + " " + other, first.environment().get("INCHWORM_PATHS"));
         assertEquals("local", first.environment().get("NIX_REMOTE"));
         assertTrue(String.join(" ", first.argv()).contains("path-info --json -r --store file:///srv/cache"), first.argv().toString());
-        assertEquals(other.path(), runner.commands.get(1).environment().get("INCHWORM_PATHS"), "the next cache gets only what is missing");
-        assertEquals(3, runner.commands.size());
+        assertEquals(other.path(), queries.get(1).environment().get("INCHWORM_PATHS"), "the next cache gets only what is missing");
+        assertEquals(4, queries.size());
     }
 }

@@ -78,7 +78,7 @@ public final class PackageSteppingStrategy implements UpgradeStrategy<PackageSte
             if (!context.host().nix().isValid(context.current().toplevel())) {
                 return StepProposer.planned(context);
             }
-            return StepProposer.next(UpgradeAnalysis.of(context));
+            return StepProposer.next(UpgradeAnalysis.forProposal(context));
         } catch (Refused e) {
             return Proposal.pass(e.getMessage());
         }
@@ -88,7 +88,7 @@ public final class PackageSteppingStrategy implements UpgradeStrategy<PackageSte
     @Override
     public List<UnitChange> units(StrategyContext<Settings> context) {
         try {
-            return UpgradeAnalysis.of(context).changes();
+            return UpgradeAnalysis.forUnits(context).changes();
         } catch (Refused e) {
             return List.of();
         }

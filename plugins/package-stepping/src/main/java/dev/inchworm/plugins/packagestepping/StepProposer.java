@@ -34,11 +34,14 @@ import java.util.stream.Collectors;
 final class StepProposer {
 
     private final StrategyContext<PackageSteppingStrategy.Settings> context;
+    private final StoreDerivations source;
     private final Masking masking;
     private final SteppingState state;
 
-    private StepProposer(StrategyContext<PackageSteppingStrategy.Settings> context, Masking masking) {
+    private StepProposer(StrategyContext<PackageSteppingStrategy.Settings> context, StoreDerivations source,
+                         Masking masking) {
         this.context = context;
+        this.source = source;
         this.masking = masking;
         this.state = new SteppingState(context.state());
     }
@@ -66,7 +69,7 @@ final class StepProposer {
         }
         Set<String> batch = batches.isEmpty() ? Set.of() : new TreeSet<>(batches.get(0).units());
         long estimate = batches.isEmpty() ? 0 : Math.max(0, batches.get(0).addedBytes());
-        StepProposer proposer = new StepProposer(context, analysis.masking());
+        StepProposer proposer = new StepProposer(context, analysis.source(), analysis.masking());
         MaskedSystem masked = proposer.add(batch);
         Map<String, Long> pending = new LinkedHashMap<>();
         for (String key : masked.upgraded()) {
@@ -132,7 +135,7 @@ final class StepProposer {
         long estimate = batches.isEmpty() ? 0 : Math.max(0, batches.get(0).addedBytes());
         all.addAll(batch);
         all.retainAll(masking.units().keys());
-        StepProposer proposer = new StepProposer(context, masking);
+        StepProposer proposer = new StepProposer(context, source, masking);
         MaskedSystem masked = proposer.add(all);
         StorePath toplevel = masked.outputs().get("out");
         state.planned(toplevel, all, batches.subList(Math.min(1, batches.size()), batches.size()));
@@ -159,6 +162,10 @@ final class StepProposer {
                 throw new IllegalStateException("Nix put the masked derivation " + drv.name() + " at " + added.get(i)
                         + ", not at " + drv.path());
             }
+        }
+        // Kept as added: the next step starts from this system and need not read it back.
+        for (int i = 0; i < added.size(); i++) {
+            source.added(added.get(i), files.get(i).getValue());
         }
         StorePath toplevel = masked.outputs().get("out");
         if (masked.masked().isEmpty() && !toplevel.equals(context.target().toplevel())) {

@@ -1,12 +1,14 @@
 package dev.inchworm.plugins.packagestepping;
 
 import dev.inchworm.api.estimate.FootprintEstimate;
+import dev.inchworm.api.nix.Evaluation;
 import dev.inchworm.api.nix.Nix;
 import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.api.strategy.StepResult;
 import dev.inchworm.api.strategy.StrategyContext;
+import dev.inchworm.api.strategy.SystemState;
 import dev.inchworm.api.strategy.UnitChange;
 import dev.inchworm.plugins.packagestepping.derivation.StoreDerivations;
 import dev.inchworm.plugins.packagestepping.masking.Masking;
@@ -55,6 +57,35 @@ final class UpgradeAnalysis {
     }
 
     /**
+     * What an analysis depends on besides the store, the plugin state as the analysis left it:
+     * the same inputs from the same store give the same analysis.
+     */
+    record Inputs(SystemState current, Evaluation target, List<StepResult> history, long free, long reserve,
+                  boolean keepsInitial, PackageSteppingStrategy.Settings settings, Map<String, String> state) {
+        static Inputs of(StrategyContext<PackageSteppingStrategy.Settings> context) {
+            return new Inputs(context.current(), context.target(), List.copyOf(context.history()),
+                    context.storage().store().freeBytes(), context.reserveBytes(), context.keepsInitialGeneration(),
+                    context.settings(), Map.copyOf(context.state().all()));
+        }
+    }
+
+    /**
+     * The analysis {@code units} made, kept for the {@code propose} that follows it with the
+     * same inputs (a plan asks both, and nothing is built or collected in between); taken by
+     * the next call either way, so no analysis outlives it.
+     */
+    static UpgradeAnalysis forUnits(StrategyContext<PackageSteppingStrategy.Settings> context) {
+        UpgradeAnalysis analysis = of(context);
+        RunMemory.keepAnalysis(context.host().nix(), Inputs.of(context), analysis);
+        return analysis;
+    }
+
+    /** The analysis for {@code propose}: the one {@link #forUnits} just made for the same inputs, else a fresh one. */
+    static UpgradeAnalysis forProposal(StrategyContext<PackageSteppingStrategy.Settings> context) {
+        return RunMemory.takeAnalysis(context.host().nix(), Inputs.of(context)).orElseGet(() -> of(context));
+    }
+
+    /**
      * Reads both systems' derivations, cuts and matches them, sizes the units and plans.
      *
      * @throws Refused when the upgrade cannot be stepped (content-addressed,
@@ -64,7 +95,8 @@ final class UpgradeAnalysis {
         Nix nix = context.host().nix();
         StorePath toplevel = context.current().toplevel();
         StorePath targetDrv = context.target().drv();
-        if (!nix.isValid(targetDrv)) {
+        StoreDerivations source = new StoreDerivations(nix, RunMemory.of(nix));
+        if (!source.isValid(targetDrv)) {
             throw new Refused("the target's derivation " + targetDrv + " is not in the store (collected since the "
                     + "evaluation?): evaluate the target again");
         }
@@ -75,8 +107,7 @@ final class UpgradeAnalysis {
         // keep-derivations = false) its units are found in its output closure instead.
         Optional<StorePath> currentDrv = context.current().drv()
                 .or(() -> Optional.ofNullable(current.get(toplevel)).flatMap(PathInfo::deriver))
-                .filter(nix::isValid);
-        StoreDerivations source = new StoreDerivations(nix, RunMemory.of(nix));
+                .filter(source::isValid);
         try {
             source.prefetch(targetDrv);
             currentDrv.ifPresent(source::prefetch);
@@ -287,6 +318,11 @@ final class UpgradeAnalysis {
 
     Masking masking() {
         return masking;
+    }
+
+    /** The derivations this analysis read, where the step's masked ones are added. */
+    StoreDerivations source() {
+        return source;
     }
 
     StoreFootprints footprints() {

@@ -86,10 +86,7 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
             if (plan.get().vitalToplevel().equals(plan.get().shedToplevel())) {
                 return restore(context, plan.get());
             }
-            FootprintEstimate estimate = context.estimator().estimate(plan.get().vitalDrv());
-            return Proposal.next(new Step("upgrade the rest while " + String.join(", ", plan.get().units())
-                    + " " + (plan.get().units().size() == 1 ? "is" : "are") + " shed", plan.get().vitalDrv(),
-                    plan.get().vitalToplevel(), estimate.bytes(), estimate.units(), Optional.empty(), estimate.terms()));
+            return rest(context, plan.get());
         }
         try {
             return shed(context);
@@ -98,11 +95,58 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
         }
     }
 
+    /** The step after the shed one: the target without the shed units. */
+    private Proposal rest(StrategyContext<NoSettings> context, ShedPlan plan) {
+        List<StorePath> kept = plan.shedOutputs().stream().filter(context.host().nix()::isValid).toList();
+        if (built(context) && !kept.isEmpty()) {
+            return Proposal.pass("the shed units' old outputs are still in the store after the shed step ("
+                    + kept.get(0).name() + (kept.size() > 1 ? " and " + (kept.size() - 1) + " more" : "")
+                    + "): a root holds them, typically the booted system until a reboot; the rest does not "
+                    + "fit beside them");
+        }
+        // The re-derived .drvs are not roots: the collection after the shed step took them. The
+        // same units shed from the same target give the same derivations: add them again.
+        Shedding vital;
+        try {
+            vital = Shedding.of(SystemTree.read(context.host().nix(), context.target().drv()),
+                    new TreeSet<>(plan.units()));
+        } catch (Refused e) {
+            return Proposal.pass(e.getMessage());
+        }
+        if (!vital.drv().equals(plan.vitalDrv())) {
+            throw new IllegalStateException("the target without " + plan.units() + " re-derives to "
+                    + vital.drv() + ", not to the noted " + plan.vitalDrv());
+        }
+        add(context.host().nix(), vital);
+        String description = "upgrade the rest while " + String.join(", ", plan.units())
+                + " " + (plan.units().size() == 1 ? "is" : "are") + " shed";
+        if (!built(context)) {
+            return Proposal.next(new Step(description, plan.vitalDrv(), plan.vitalToplevel(),
+                    plan.vitalBytes(), List.of(), Optional.empty()));
+        }
+        FootprintEstimate estimate = context.estimator().estimate(plan.vitalDrv());
+        return Proposal.next(new Step(description, plan.vitalDrv(),
+                plan.vitalToplevel(), estimate.bytes(), estimate.units(), Optional.empty(), estimate.terms()));
+    }
+
     private Proposal restore(StrategyContext<NoSettings> context, ShedPlan plan) {
+        String description = "add back " + String.join(", ", plan.units()) + ", upgraded: reach the target";
+        if (!built(context)) {
+            return Proposal.next(new Step(description, context.target().drv(), context.target().toplevel(),
+                    plan.restoreBytes(), List.of(), Optional.of(context.target().revision())));
+        }
         FootprintEstimate estimate = context.estimator().estimate(context.target().drv());
-        return Proposal.next(new Step("add back " + String.join(", ", plan.units()) + ", upgraded: reach the target",
-                context.target().drv(), context.target().toplevel(), estimate.bytes(), estimate.units(),
-                Optional.of(context.target().revision()), estimate.terms()));
+        return Proposal.next(new Step(description, context.target().drv(), context.target().toplevel(),
+                estimate.bytes(), estimate.units(), Optional.of(context.target().revision()), estimate.terms()));
+    }
+
+    /**
+     * False in {@code inchworm plan} past the first step: the current system is a planned step,
+     * not built, so the estimator (which reads its closure) cannot be asked; the estimates noted
+     * when shedding was decided stand in.
+     */
+    private static boolean built(StrategyContext<NoSettings> context) {
+        return context.host().nix().isValid(context.current().toplevel());
     }
 
     private Proposal shed(StrategyContext<NoSettings> context) {
@@ -123,7 +167,9 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
         boolean initialKept = context.keepsInitialGeneration()
                 && context.history().stream().noneMatch(r -> r.outcome() == StepResult.Outcome.DONE);
         Shedding shed = Shedding.of(currentTree, names);
-        long freed = freedBytes(nix, context.current().toplevel(), outputs(currentTree, shed), initialKept);
+        Set<StorePath> shedOutputs = outputs(currentTree, shed);
+        Freed freeing = freed(nix, context.current().toplevel(), shedOutputs, initialKept);
+        long freed = freeing.bytes();
         if (freed <= 0) {
             return Proposal.pass("shedding " + String.join(", ", names) + " frees nothing: "
                     + (initialKept ? "the initial generation, kept for a rollback, holds them (engine.keepInitial)"
@@ -141,7 +187,9 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
                     + " and only about " + ByteSize.format(Math.max(0, free - shedEstimate.bytes() + freed))
                     + " would be free then (the reserve kept)");
         }
-        new ShedPlan(shed.drv(), shed.toplevel(), vital.drv(), vital.toplevel(), List.copyOf(names), freed)
+        long whole = context.estimator().estimate(context.target().drv()).bytes();
+        new ShedPlan(shed.drv(), shed.toplevel(), vital.drv(), vital.toplevel(), List.copyOf(names), freed,
+                vitalEstimate.bytes(), Math.max(0, whole - vitalEstimate.bytes()), freeing.outputs())
                 .save(context.state());
         String what = names.stream().map(n -> n + " " + currentTree.versionOf(n)).collect(Collectors.joining(", "));
         return Proposal.next(new Step("shed " + what + " (frees about " + ByteSize.format(freed)
@@ -170,11 +218,15 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
     }
 
     /**
-     * NAR bytes of the current closure that only the shed units hold and no pin keeps: the
-     * live systems and every generation but the current one (the current one too while the
-     * initial generation is kept, before the first step).
+     * What collecting after the shed step frees: the NAR bytes of the current closure's paths
+     * that only the shed units reach and no pin keeps (the live systems and every generation but
+     * the current one, the current one too while the initial generation is kept, before the first
+     * step), and the shed outputs among them.
      */
-    static long freedBytes(Nix nix, StorePath toplevel, Set<StorePath> shedOutputs, boolean initialKept) {
+    record Freed(long bytes, List<StorePath> outputs) {
+    }
+
+    static Freed freed(Nix nix, StorePath toplevel, Set<StorePath> shedOutputs, boolean initialKept) {
         Map<StorePath, PathInfo> closure = new java.util.HashMap<>();
         nix.closureInfo(toplevel).forEach(i -> closure.put(i.path(), i));
         Set<StorePath> kept = new java.util.HashSet<>();
@@ -197,13 +249,18 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
                 pinned.addAll(nix.closure(root, false));
             }
         }
-        long freed = 0;
+        long bytes = 0;
+        List<StorePath> outputs = new ArrayList<>();
         for (PathInfo info : closure.values()) {
             if (!kept.contains(info.path()) && !pinned.contains(info.path())) {
-                freed += info.narSize();
+                bytes += info.narSize();
+                if (shedOutputs.contains(info.path())) {
+                    outputs.add(info.path());
+                }
             }
         }
-        return freed;
+        java.util.Collections.sort(outputs);
+        return new Freed(bytes, outputs);
     }
 
     private static void add(Nix nix, Shedding shed) {

@@ -2,7 +2,6 @@ package dev.inchworm.plugins.shednonvital;
 
 import dev.inchworm.api.host.PluginState;
 import dev.inchworm.api.nix.StorePath;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,34 +16,27 @@ import java.util.Optional;
  * @param vitalToplevel its toplevel
  * @param units         the shed units' names
  * @param freedBytes    what collecting after the shed step frees (the planner's count)
+ * @param vitalBytes    the estimate of the rest's step, made when shedding was decided
+ * @param restoreBytes  the estimate of the last step then: the whole upgrade's less the rest's
+ *                      ({@code inchworm plan} uses these two: its intermediate systems are not built)
+ * @param shedOutputs   the shed units' old outputs, which the collection after the shed step should free
  */
 record ShedPlan(StorePath shedDrv, StorePath shedToplevel, StorePath vitalDrv, StorePath vitalToplevel,
-                List<String> units, long freedBytes) {
+                List<String> units, long freedBytes, long vitalBytes, long restoreBytes, List<StorePath> shedOutputs) {
 
     ShedPlan {
         units = List.copyOf(units);
+        shedOutputs = List.copyOf(shedOutputs);
     }
 
+    private static final String NOTE = "plan";
+
+    /** One note, so a crash leaves all of it or none. */
     void save(PluginState state) {
-        state.put("shed.drv", shedDrv.path());
-        state.put("shed.toplevel", shedToplevel.path());
-        state.put("vital.drv", vitalDrv.path());
-        state.put("vital.toplevel", vitalToplevel.path());
-        state.put("units", String.join(",", units));
-        state.put("freedBytes", Long.toString(freedBytes));
+        state.put(NOTE, this);
     }
 
     static Optional<ShedPlan> load(PluginState state) {
-        Optional<String> units = state.get("units");
-        if (units.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new ShedPlan(path(state, "shed.drv"), path(state, "shed.toplevel"),
-                path(state, "vital.drv"), path(state, "vital.toplevel"),
-                Arrays.asList(units.get().split(",")), Long.parseLong(state.get("freedBytes").orElse("0"))));
-    }
-
-    private static StorePath path(PluginState state, String key) {
-        return StorePath.of(state.get(key).orElseThrow(() -> new IllegalStateException("note " + key + " is missing")));
+        return state.get(NOTE, ShedPlan.class);
     }
 }

@@ -9,6 +9,8 @@ import dev.inchworm.api.storage.StorageReport;
 import dev.inchworm.api.storage.Volume;
 import dev.inchworm.api.strategy.StepResult;
 import dev.inchworm.runtime.engine.Bound;
+import dev.inchworm.runtime.journal.RunFailure;
+import dev.inchworm.runtime.journal.RunRecord;
 import dev.inchworm.runtime.journal.StepFailure;
 import dev.inchworm.runtime.journal.StepRecord;
 import java.util.ArrayList;
@@ -18,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Before a step becomes a generation: will /boot hold its kernel and initrd? The bootloader
@@ -31,6 +35,12 @@ import java.util.Set;
  */
 final class BootFit {
 
+    private static final Logger LOG = LoggerFactory.getLogger("inchworm.engine");
+    /** The journal's notes of the last refusal: the bytes /boot needed and had, for the run's failure. */
+    static final String NOTES = "engine:boot";
+    private static final String NEEDED = "neededBytes";
+    private static final String FREE = "freeBytes";
+
     private BootFit() {
     }
 
@@ -43,7 +53,14 @@ final class BootFit {
         if (boot.isEmpty()) {
             return Optional.empty();
         }
-        long need = newBytes(run, step.toplevel());
+        long need;
+        try {
+            need = newBytes(run, step.toplevel());
+        } catch (RuntimeException e) { // NixException, or stat's output it could not read
+            // Unknown sizes decide nothing: the switch itself still reports a full /boot.
+            LOG.warn("cannot read the boot files of {}: {}; /boot is not checked", step.toplevel(), e.getMessage());
+            return Optional.empty();
+        }
         long free = boot.get().freeBytes();
         if (need <= free) {
             return Optional.empty();
@@ -63,6 +80,9 @@ final class BootFit {
         if (need <= free) {
             return Optional.empty();
         }
+        long needed = need;
+        long left = free;
+        run.update(r -> r.withNotes(NOTES, Map.of(NEEDED, Long.toString(needed), FREE, Long.toString(left))));
         return Optional.of(run.lastStep().failed(StepResult.Outcome.FAILED, StepFailure.own(StepFailure.Kind.BOOT_FULL,
                 boot.get().path() + " would not hold the boot files of " + step.toplevel().name() + ": its kernel and "
                         + "initrd need " + ByteSize.format(need) + " (" + need + " bytes), " + ByteSize.format(free)
@@ -91,6 +111,16 @@ final class BootFit {
             }
         }
         return needed.entrySet().stream().filter(e -> !onBoot.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /** The run's failure after a refused step, with the bytes /boot needed and had. */
+    static RunFailure failure(RunRecord record, String reason) {
+        Map<String, String> note = record.notes().getOrDefault(NOTES, Map.of());
+        try {
+            return new RunFailure(reason, Long.valueOf(note.get(NEEDED)), Long.valueOf(note.get(FREE)));
+        } catch (NumberFormatException e) { // no note (a journal of an older version)
+            return RunFailure.of(reason);
+        }
     }
 
     private static long bootFree(ActiveRun run, long before) {

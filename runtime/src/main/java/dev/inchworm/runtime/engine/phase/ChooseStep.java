@@ -123,10 +123,12 @@ final class ChooseStep {
     /** A strategy's reaction to the failed last step: a smaller step, or a pass. */
     static void react(ActiveRun run, StepRecord failed, Evaluation target) {
         StepFailure failure = failed.failure();
-        if (failure.kind() == StepFailure.Kind.ACTIVATION || failure.kind() == StepFailure.Kind.BOOT_FULL
-                || failure.kind() == StepFailure.Kind.ERROR) {
-            throw new RunFailed(RunFailure.of("step " + failed.number() + " (" + failed.description() + ") failed: "
-                    + failure));
+        String why = "step " + failed.number() + " (" + failed.description() + ") failed: " + failure;
+        if (failure.kind() == StepFailure.Kind.BOOT_FULL) {
+            throw new RunFailed(BootFit.failure(run.record(), why));
+        }
+        if (failure.kind() == StepFailure.Kind.ACTIVATION || failure.kind() == StepFailure.Kind.ERROR) {
+            throw new RunFailed(RunFailure.of(why));
         }
         int index = run.record().strategyIndex();
         Bound<? extends UpgradeStrategy<?>, ?> strategy = run.chain().at(index).orElseThrow(() -> new RunFailed(exhausted(run)));

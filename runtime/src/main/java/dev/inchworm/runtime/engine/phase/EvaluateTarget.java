@@ -1,5 +1,7 @@
 package dev.inchworm.runtime.engine.phase;
 
+import dev.inchworm.api.ByteSize;
+import dev.inchworm.api.estimate.StoreEstimator;
 import dev.inchworm.api.nix.Evaluation;
 import dev.inchworm.api.nix.NixException;
 import dev.inchworm.api.nix.NixFailure;
@@ -36,6 +38,7 @@ final class EvaluateTarget {
             run.upkeep().keepDerivation(known.drv(), run.upkeep().targetDrvRoot(record));
             return known;
         }
+        makeRoomToEvaluate(run, record);
         run.progress().stage("evaluating " + record.targetRevision().shortId());
         Evaluation evaluation;
         try {
@@ -81,11 +84,59 @@ final class EvaluateTarget {
         }
     }
 
+    /** What one derivation the evaluation registers may take: its {@code .drv} file and the database's growth. */
+    static final long PER_DERIVATION = StoreEstimator.TRANSIENT_PER_PATH + 4096;
+
+    /**
+     * Before evaluating: the evaluation writes a {@code .drv} per derivation and grows Nix's
+     * database (by tens of MiB for a NixOS system). Sized as if every derivation of the current
+     * system were registered again (the target's are about as many; those already in the store
+     * cost less, so this errs high); when that is more than is free, reclaims first, as after
+     * an evaluation that ran out of disk, instead of letting it fail.
+     */
+    private static void makeRoomToEvaluate(ActiveRun run, RunRecord record) {
+        long derivations = derivationsOfCurrentSystem(run, record);
+        long need = derivations * PER_DERIVATION;
+        long free = run.calls().measure().store().freeBytes();
+        if (free >= need) {
+            return;
+        }
+        run.progress().note("evaluating may need about " + ByteSize.format(need) + " (" + derivations
+                + " derivations' files and database growth) but " + ByteSize.format(free)
+                + " are free: reclaiming before evaluating");
+        if (free == 0) {
+            run.upkeep().recoverFullStore(); // Nix cannot even open its database on a disk with no byte free
+        }
+        run.upkeep().collectGarbage("to make room for the evaluation");
+        if (run.calls().measure().store().freeBytes() < need) {
+            reclaim(run, record, need);
+        }
+    }
+
+    /** The derivations behind the current system (its .drv's closure), else its paths; 0 when Nix cannot say. */
+    private static long derivationsOfCurrentSystem(ActiveRun run, RunRecord record) {
+        try {
+            if (record.initial().drv() != null && run.nix().isValid(record.initial().drv())) {
+                return run.nix().closure(record.initial().drv(), false).stream()
+                        .filter(p -> p.name().endsWith(".drv")).count();
+            }
+            return run.nix().closure(record.initial().toplevel(), false).size();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot count the current system's derivations: {}", e.getMessage());
+            return 0;
+        }
+    }
+
     /** The reclaimers, cheapest first, each asked for the engine's reserve. */
     private static void reclaim(ActiveRun run, RunRecord record) {
+        reclaim(run, record, 0);
+    }
+
+    /** The reclaimers, cheapest first, each asked for {@code bytes} (at least the engine's reserve). */
+    private static void reclaim(ActiveRun run, RunRecord record, long bytes) {
         List<Bound<? extends Reclaimer<?>, ?>> cheapestFirst = new ArrayList<>(run.setup().extensions().reclaimers());
         cheapestFirst.sort(Comparator.comparingInt(b -> b.extension().cost()));
-        long wanted = Math.max(run.setup().config().reserveBytes(), 1);
+        long wanted = Math.max(Math.max(run.setup().config().reserveBytes(), bytes), 1);
         for (Bound<? extends Reclaimer<?>, ?> reclaimer : cheapestFirst) {
             try {
                 Reclaimed freed = run.calls().reclaim(reclaimer, run.upkeep().protectedGenerations(record), wanted);

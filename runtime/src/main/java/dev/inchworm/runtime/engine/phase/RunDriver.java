@@ -134,7 +134,8 @@ final class RunDriver {
             RunResult how = record.doneSteps().isEmpty() ? RunResult.ALREADY_CURRENT : RunResult.UPGRADED;
             StorePath on = run.activatedToplevel(record)
                     .or(() -> run.nix().currentGeneration().map(Generation::toplevel)).orElse(null);
-            Map<String, String> reboot = RebootCheck.note(run.nix(), on);
+            // after test or dry-activate a reboot goes back to the profile's system, never to this kernel
+            Map<String, String> reboot = run.setup().action().setsProfile() ? RebootCheck.note(run.nix(), on) : Map.of();
             run.update(r -> r.withResult(how, on, run.setup().clock().instant()).withNotes(RebootCheck.NOTES, reboot)
                     .withPhase(RunPhase.FINISHED));
         } else if (record.phase() == RunPhase.ROLLING_BACK && record.result() != null) {

@@ -4,7 +4,8 @@
 { hostName, version, stateDir, systemPackages, kernel, services ? [ ], linkedOnly ? [ ] }:
 let
   aggregator = attrs: derivation ({
-    system = builtins.currentSystem;
+    # a flake evaluates purely, without currentSystem: the kit's machines are x86_64-linux
+    system = builtins.currentSystem or "x86_64-linux";
     builder = "/bin/sh";
     # like nixpkgs' buildEnv and runCommandLocal: cheap derivations that copy or link
     preferLocalBuild = true;

@@ -5,7 +5,8 @@
 derivation {
   name = "${pname}-${version}";
   inherit pname version dependencies buildDependencies;
-  system = builtins.currentSystem;
+  # a flake evaluates purely, without currentSystem: the kit's machines are x86_64-linux
+  system = builtins.currentSystem or "x86_64-linux";
   builder = "/bin/sh";
   args = [ "-c" (builtins.readFile ./build-package.sh) ];
   outputs = if devSize > 0 then [ "out" "dev" ] else [ "out" ];

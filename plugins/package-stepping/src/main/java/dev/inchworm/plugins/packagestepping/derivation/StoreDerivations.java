@@ -68,6 +68,7 @@ public final class StoreDerivations implements DerivationSource {
     private final Memory memory;
     private final Set<StorePath> seen = new HashSet<>();
     private final Set<StorePath> gone = new HashSet<>();
+    private final Map<StorePath, Boolean> validity = new HashMap<>();
     private final Map<StorePath, SortedMap<String, StorePath>> derived = new HashMap<>();
     private final ModuloHashes hasher = new ModuloHashes(this);
 
@@ -82,20 +83,29 @@ public final class StoreDerivations implements DerivationSource {
         this.memory = memory;
     }
 
+    /**
+     * Whether {@code path} is in the store, asked once per source: a source lives for one
+     * call of the strategy, during which nothing is collected.
+     */
+    public boolean isValid(StorePath path) {
+        return validity.computeIfAbsent(path, nix::isValid);
+    }
+
     /** Reads every derivation in the closure of {@code drv} (when {@code drv} is valid). */
     public void prefetch(StorePath drv) {
         if (gone.contains(drv)) {
             return;
         }
-        if (!seen.contains(drv) && !nix.isValid(drv)) {
+        if (!seen.contains(drv) && !isValid(drv)) {
             gone.add(drv);
             return;
         }
         List<StorePath> missing = new ArrayList<>();
-        // The closure of a valid path never changes and stays valid with it: asked once a run.
+        // The closure of a valid path never changes and stays valid with it: asked once a run,
+        // or not at all when every derivation in it is known (a masked system this run added).
         List<StorePath> closure = memory.closures.get(drv);
         if (closure == null) {
-            closure = nix.closure(drv, false);
+            closure = closureInMemory(drv).orElseGet(() -> nix.closure(drv, false));
             memory.closures.put(drv, closure);
         }
         for (StorePath path : closure) {
@@ -108,6 +118,56 @@ public final class StoreDerivations implements DerivationSource {
             }
         }
         readAll(missing, Set.of(drv));
+    }
+
+    /**
+     * The derivations in the closure of {@code drv}, inputs first, when the memory holds every
+     * one of them: a valid derivation's closure is its input derivations' closures, all valid.
+     */
+    private Optional<List<StorePath>> closureInMemory(StorePath drv) {
+        List<StorePath> order = new ArrayList<>();
+        Set<StorePath> visited = new HashSet<>();
+        List<StorePath> stack = new ArrayList<>(List.of(drv));
+        List<Boolean> expanded = new ArrayList<>(List.of(false));
+        while (!stack.isEmpty()) {
+            int top = stack.size() - 1;
+            StorePath path = stack.get(top);
+            if (expanded.get(top)) {
+                stack.remove(top);
+                expanded.remove(top);
+                order.add(path);
+                continue;
+            }
+            if (!visited.add(path)) {
+                stack.remove(top);
+                expanded.remove(top);
+                continue;
+            }
+            Derivation known = memory.derivations.get(path);
+            if (known == null) {
+                return Optional.empty();
+            }
+            expanded.set(top, true);
+            for (StorePath input : known.inputDrvs().keySet()) {
+                if (!visited.contains(input)) {
+                    stack.add(input);
+                    expanded.add(false);
+                }
+            }
+        }
+        return Optional.of(order);
+    }
+
+    /**
+     * A derivation this run just added to the store (a masked system's), from the text Nix
+     * registered: kept whole, so that it need not be read back.
+     */
+    public void added(StorePath path, String aterm) {
+        StorePath drv = memory.intern(path.path());
+        if (!memory.derivations.containsKey(drv)) {
+            keep(drv, Derivation.read(drv, aterm, memory::intern), true);
+        }
+        validity.put(drv, true);
     }
 
     private void readAll(Collection<StorePath> drvs, Set<StorePath> whole) {
@@ -182,7 +242,7 @@ public final class StoreDerivations implements DerivationSource {
     public Optional<Derivation> read(StorePath drv) {
         if (!seen.contains(drv) && !gone.contains(drv)) {
             Derivation known = memory.derivations.get(drv);
-            if (known != null && nix.isValid(drv)) {
+            if (known != null && isValid(drv)) {
                 seen.add(drv);
             } else if (known == null) {
                 readAll(List.of(drv), Set.of(drv));

@@ -1,0 +1,197 @@
+package dev.inchworm.dist;
+
+import static dev.inchworm.dist.SteppingChecks.leaveFree;
+import static dev.inchworm.dist.SteppingChecks.rolledBack;
+import static dev.inchworm.testkit.Package.MiB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.inchworm.api.nix.Evaluation;
+import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.testkit.PackageSet;
+import dev.inchworm.testkit.SandboxHost;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code shed-non-vital} through the assembled CLI over real Nix: a vital blender (8 MiB) and
+ * a non-vital gimp (6 MiB) are both bumped on a disk with 5 MiB free. The new blender alone
+ * does not fit beside the old one and the old gimp, so {@code [full-rebuild, package-stepping]}
+ * rolls back; with {@code shed-non-vital} the run sheds gimp (the old one is collected), upgrades
+ * blender, and adds gimp back upgraded, ending on the exact target.
+ *
+ * <p>The host was booted into an older system without either package and switched since (the
+ * profile's {@code nix.bootedSystem} points at the kit's booted-system link), so the booted
+ * system does not pin the old gimp; the engine releases the initial generation
+ * ({@code engine.keepInitial: auto}) because shedding frees nothing while it is kept.
+ */
+class ShedNonVitalIT {
+
+    private static final long FREE = 5 * MiB;
+
+    @TempDir
+    Path tmp;
+
+    private static SandboxRun host(Path work, UnaryOperator<PackageSet> target) throws Exception {
+        return ShedCase.host(SandboxHost.builder().tmpfs(64), work, target);
+    }
+
+    private static UnaryOperator<PackageSet> bumpBoth() {
+        return ShedCase.bumpBoth();
+    }
+
+    private static SandboxRun profile(SandboxRun run, List<String> nonVital, String... strategies) {
+        return ShedCase.profile(run, nonVital, strategies);
+    }
+
+    /** The output paths in {@code toplevel}'s closure whose name is {@code name}. */
+    private static List<StorePath> named(SandboxRun run, StorePath toplevel, String name) {
+        List<StorePath> found = new ArrayList<>();
+        for (String line : run.host.run("nix-store", "--query", "--requisites", toplevel.path()).requireOk().lines()) {
+            StorePath path = StorePath.of(line.strip());
+            if (path.name().equals(name)) {
+                found.add(path);
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void steppingAloneRollsBackAndSheddingGimpEndsOnTheTargetWithGimpBackUpgraded() throws Exception {
+        try (SandboxRun run = host(tmp, bumpBoth())) {
+            StorePath oldGimp = named(run, run.initial.toplevel(), "gimp-2.10").get(0);
+            leaveFree(run, FREE);
+            long disk = run.host.sizeBytes();
+
+            profile(run, List.of("gimp"), "full-rebuild", "package-stepping");
+            Dist.Result stepping = run.upgrade();
+            JsonNode failed = rolledBack(run, stepping);
+            assertTrue(failed.get("failure").get("reason").asText().contains("package-stepping: unit ")
+                    && failed.get("failure").get("reason").asText().contains("cannot fit even alone"), failed.toString());
+
+            profile(run, List.of("gimp"), "full-rebuild", "package-stepping", "shed-non-vital");
+            Dist.Result plan = run.inchworm(Map.of(), "plan", "--profile", run.profile.toString(), "--from",
+                    run.first.commit());
+            Dist.Result r = run.upgrade();
+
+            assertEquals(0, plan.code(), plan.out() + plan.err());
+            assertTrue(plan.out().contains("shed gimp 2.10 (frees about 6.0 MiB; added back upgraded in the last step)")
+                    && plan.out().contains("upgrade the rest while gimp is shed")
+                    && plan.out().contains("add back gimp, upgraded: reach the target"), plan.out());
+            assertEquals(0, r.code(), r.out() + r.err());
+            JsonNode report = run.json(r);
+            Evaluation target = run.targetEvaluation();
+            assertEquals("upgraded", report.get("result").asText(), report.toString());
+            assertTrue(report.get("reproducible").asBoolean(), report.toString());
+            assertEquals(target.toplevel().path(), report.get("finalToplevel").asText());
+            assertEquals(target.toplevel(), run.profileToplevel());
+            assertTrue(report.get("peakStoreBytes").asLong() < disk, report.toString());
+            assertEquals(List.of("shed gimp 2.10 (frees about 6.0 MiB; added back upgraded in the last step)",
+                    "upgrade the rest while gimp is shed", "add back gimp, upgraded: reach the target"),
+                    SteppingChecks.doneDescriptions(report));
+            assertEquals(1, named(run, target.toplevel(), "gimp-2.11").size(), "gimp is back, upgraded");
+            assertEquals(1, named(run, target.toplevel(), "blender-4.2").size());
+            assertFalse(run.host.exists(oldGimp), "the old gimp was collected");
+            assertTrue(run.storeVerifies());
+        }
+    }
+
+    @Test
+    void aFailureAfterSheddingRollsBackToTheInitialSystemWithGimpThere() throws Exception {
+        try (SandboxRun run = host(tmp, p -> bumpBoth().apply(p).breakBuild("blender"))) {
+            StorePath oldGimp = named(run, run.initial.toplevel(), "gimp-2.10").get(0);
+            leaveFree(run, FREE);
+            profile(run, List.of("gimp"), "full-rebuild", "package-stepping", "shed-non-vital");
+
+            JsonNode report = rolledBack(run, run.upgrade());
+
+            assertTrue(SteppingChecks.doneDescriptions(report).get(0).startsWith("shed gimp 2.10"), report.toString());
+            assertTrue(report.get("failure").get("reason").asText().contains("blender"), report.toString());
+            assertTrue(run.host.exists(oldGimp), "gimp is there again");
+            assertEquals(run.initial.toplevel(), run.host.currentSystem().orElseThrow());
+        }
+    }
+
+    @Test
+    void whenTheBootedSystemPinsGimpTheRunSaysSoAndRollsBack() throws Exception {
+        try (SandboxRun run = ShedCase.bootedIntoTheStudio(tmp)) {
+            StorePath oldGimp = named(run, run.initial.toplevel(), "gimp-2.10").get(0);
+            leaveFree(run, FREE);
+            profile(run, List.of("gimp"), "full-rebuild", "package-stepping", "shed-non-vital");
+
+            JsonNode report = rolledBack(run, run.upgrade());
+
+            assertTrue(report.get("failure").get("reason").asText().contains("the shed units' old outputs are still in "
+                    + "the store after the shed step (gimp-2.10): a root holds them, typically the booted system until "
+                    + "a reboot"), report.toString());
+            assertTrue(run.host.exists(oldGimp));
+        }
+    }
+
+    @Test
+    void anUnknownNameIsAConfigurationErrorNamingWhereItStandsAndTheClosestUnits() throws Exception {
+        try (SandboxRun run = host(tmp, bumpBoth())) {
+            profile(run, List.of("gimpp"), "full-rebuild", "package-stepping", "shed-non-vital");
+            Pattern where = Pattern.compile(Pattern.quote(run.profile.toString())
+                    + ":[0-9]+:[0-9]+: nonVital: 'gimpp' is no unit of the current system or the target "
+                    + "\\(names as inchworm plan shows units\\); closest: gimp, ");
+
+            Dist.Result plan = run.inchworm(Map.of(), "plan", "--profile", run.profile.toString(), "--from",
+                    run.first.commit());
+            Dist.Result up = run.upgrade();
+
+            assertEquals(2, plan.code(), plan.out() + plan.err());
+            assertTrue(where.matcher(plan.err()).find(), plan.err());
+            JsonNode report = rolledBack(run, up);
+            assertTrue(where.matcher(report.get("failure").get("reason").asText()).find(), report.toString());
+            assertEquals(0, report.get("steps").size(), "nothing was done: " + report);
+        }
+    }
+
+    /**
+     * SIGKILL after every journal write of a shedding run in turn (the strategy's notes, each
+     * step's phases, the release of the initial generation), each on a fresh host: the next
+     * {@code inchworm upgrade} takes the run over and ends on the target (or, had the kill made
+     * the run fail, back on the initial system), the store verifies, and the lock is free (the
+     * next run got it). The loop ends at the first write the run does not reach.
+     */
+    @Test
+    void aSheddingRunKilledAfterAnyJournalWriteIsTakenOverAndEndsOnTheTarget() throws Exception {
+        int trials = 0;
+        for (int n = 1; ; n++) {
+            Path work = Files.createDirectories(tmp.resolve("kill-" + n));
+            try (SandboxRun run = host(work, bumpBoth())) {
+                leaveFree(run, FREE);
+                profile(run, List.of("gimp"), "full-rebuild", "package-stepping", "shed-non-vital");
+                String where = "killed after journal write " + n + ": ";
+                if (!run.upgradeKilledAfterWrite(n)) {
+                    break;
+                }
+                trials++;
+                Dist.Result next = run.inchworm(Map.of(), "upgrade", "--profile", run.profile.toString(), "--json");
+                if (next.code() == 2 && next.err().contains("--from")) {
+                    next = run.upgrade(); // killed before the run was journalled: a new run
+                }
+                Evaluation target = run.targetEvaluation();
+                if (next.code() == 0) {
+                    assertEquals(target.toplevel(), run.profileToplevel(), where + next.out());
+                    assertTrue(run.json(next).get("reproducible").asBoolean(), where + next.out());
+                } else {
+                    assertEquals(3, next.code(), where + next.out() + next.err());
+                    assertEquals(run.initial.toplevel(), run.profileToplevel(), where + next.out());
+                }
+                assertTrue(run.storeVerifies(), where);
+            }
+        }
+        assertTrue(trials >= 20, "a shedding run makes many journal writes: " + trials);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.inchworm.runtime.nix;
+
+import dev.inchworm.api.nix.PathInfo;
+import dev.inchworm.api.nix.StorePath;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Closures of valid paths and the registration facts of their paths (NAR size, references,
+ * deriver), kept by one backend between its garbage collections. While a path stays valid its
+ * closure stays valid and never changes, and so do the facts of every path in it; only a
+ * collection removes paths (this backend runs every collection a run makes), so after one the
+ * backend tells which kept roots are gone ({@link #collected}) and the rest stays true. A run
+ * asks the same closures at every step (the initial system's, the target's derivations, the
+ * current system before and after the engine sizes a step): each is read from Nix once, and a
+ * new step's system reads only the facts of its new paths.
+ */
+final class KnownClosures {
+
+    private final Map<StorePath, List<StorePath>> closures = new HashMap<>();
+    private final Map<StorePath, PathInfo> facts = new HashMap<>();
+
+    /** The kept closure of {@code root}, inputs first, as Nix listed it. */
+    synchronized Optional<List<StorePath>> closure(StorePath root) {
+        return Optional.ofNullable(closures.get(root));
+    }
+
+    synchronized void keep(StorePath root, List<StorePath> closure) {
+        closures.put(root, List.copyOf(closure));
+    }
+
+    /** The kept facts of {@code path}, a path in a kept closure or one read with it. */
+    synchronized Optional<PathInfo> facts(StorePath path) {
+        return Optional.ofNullable(facts.get(path));
+    }
+
+    synchronized void keep(PathInfo info) {
+        facts.put(info.path(), info);
+    }
+
+    /** The roots of the kept closures: what to ask Nix about after a collection. */
+    synchronized List<StorePath> roots() {
+        return new ArrayList<>(closures.keySet());
+    }
+
+    /**
+     * After a collection: forgets the roots Nix now names invalid, and the facts of every path
+     * no remaining closure holds (it may have been collected, and built again differently).
+     */
+    synchronized void collected(Collection<StorePath> invalid) {
+        invalid.forEach(closures::remove);
+        Set<StorePath> alive = new HashSet<>();
+        closures.values().forEach(alive::addAll);
+        facts.keySet().retainAll(alive);
+    }
+
+    /** Forgets everything: after a collection this backend could not check. */
+    synchronized void forget() {
+        closures.clear();
+        facts.clear();
+    }
+}
