@@ -57,6 +57,23 @@ public final class ProfileFile {
         return this;
     }
 
+    /**
+     * The host's booted and current system links as the profile's live-system pins
+     * ({@code nix.bootedSystem}, {@code nix.currentSystem}), and {@code engine.reboot} with the
+     * test kit's stand-in command ({@link SandboxHost#rebootCommand()}), allowed or not.
+     */
+    public ProfileFile rebootsWithStandIn(SandboxHost host, boolean allowed) {
+        nix.put("bootedSystem", host.stateDir().resolve("booted-system").toString());
+        nix.put("currentSystem", host.stateDir().resolve("current-system").toString());
+        Map<String, Object> engine = new LinkedHashMap<>();
+        if (profile.get("engine") instanceof Map<?, ?> set) {
+            set.forEach((k, v) -> engine.put(String.valueOf(k), v));
+        }
+        engine.put("reboot", Map.of("allowed", allowed, "command", host.rebootCommand()));
+        profile.put("engine", engine);
+        return this;
+    }
+
     /** The strategies, by id without settings, in the order they are asked. */
     public ProfileFile strategies(String... ids) {
         profile.put("strategies", selections(ids));

@@ -497,6 +497,31 @@ public final class SandboxHost implements AutoCloseable {
         link("current-system", target);
     }
 
+    /**
+     * The test kit's reboot stand-in, for a profile's {@code engine.reboot.command}: run inside the
+     * host (through {@code nix.prefix}), it does what {@link #reboot()} does, re-pointing
+     * {@code STATE/booted-system} and {@code STATE/current-system} at the system profile's
+     * generation (the bootloader's default entry), and appends that toplevel to
+     * {@code STATE/reboots.log} ({@link #reboots()}). It returns, as a test needs: the engine
+     * then exits 6 and the test runs the CLI again, as the boot would.
+     */
+    public List<String> rebootCommand() {
+        String script = "t=$(readlink -f " + SYSTEM_PROFILE + ") && ln -sfn \"$t\" \"$1/booted-system\" "
+                + "&& ln -sfn \"$t\" \"$1/current-system\" && echo \"$t\" >> \"$1/reboots.log\"";
+        return List.of("sh", "-c", script, "sh", stateDir.toString());
+    }
+
+    /** The toplevels {@link #rebootCommand()} booted, oldest first. */
+    public List<StorePath> reboots() {
+        Path log = stateDir.resolve("reboots.log");
+        try {
+            return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> !l.isBlank())
+                    .map(StorePath::of).toList() : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + log, e);
+        }
+    }
+
     /** A host profile for this host and scenario, with default plugin selections to change. */
     public ProfileFile profile(Scenario scenario) {
         return new ProfileFile(this, scenario);
