@@ -49,6 +49,8 @@ class RebootTest {
     static final class PinAware implements UpgradeStrategy<NoSettings> {
         private final List<MemoryNix.Drv> systems;
         final List<String> asked = new ArrayList<>();
+        /** True: it plans the whole walk up front, so it passes from the booted system already. */
+        boolean wholePlan;
 
         PinAware(List<MemoryNix.Drv> systems) {
             this.systems = systems;
@@ -83,7 +85,7 @@ class RebootTest {
                     .filter(b -> b.equals(initial)).isPresent();
             boolean generationPins = context.keepsInitialGeneration() && context.host().nix().generations().stream()
                     .anyMatch(g -> g.toplevel().equals(initial));
-            if (!current.equals(initial) && (bootedPins || generationPins)) {
+            if ((wholePlan || !current.equals(initial)) && (bootedPins || generationPins)) {
                 return Proposal.pass("the old versions of " + initial.name() + " leave no room");
             }
             MemoryNix.Drv next = systems.get(at + 1);
@@ -155,6 +157,19 @@ class RebootTest {
         assertEquals(List.of(half, f.sys2.out()), f.nix.generations().stream().map(Generation::toplevel).toList(),
                 "the initial generation went after the boot; the booted step's stays while it is booted");
         assertFalse(f.nix.validPaths().contains(f.app1.out()), "the old versions were collected");
+    }
+
+    @Test
+    void aPlanThatFitsOnlyWithARebootLaterTakesItsFirstStepFromTheBootedSystem() {
+        EngineFixture f = world(allowed());
+        ((PinAware) f.strategies.get(0).extension()).wholePlan = true;
+        RunReport first = f.engine().upgrade(request(f), Progress.QUIET);
+
+        assertEquals(RunResult.REBOOTING, first.result(), String.valueOf(first.failure()));
+        assertEquals(1, first.steps().size(), "the first step from the booted system, then the reboot");
+        RunReport done = untilSettled(f, first);
+        assertEquals(RunResult.UPGRADED, done.result(), String.valueOf(done.failure()));
+        assertEquals(1, f.nix.reboots.size());
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.inchworm.api.host.CommandResult;
 import dev.inchworm.api.nix.Evaluation;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.strategy.Proposal;
+import dev.inchworm.api.strategy.Step;
 import dev.inchworm.api.strategy.SystemState;
 import dev.inchworm.runtime.config.EngineConfig;
 import dev.inchworm.runtime.config.RebootConfig;
@@ -85,6 +86,38 @@ final class AwaitReboot {
                 .withRebootWait(new RebootWait(current.toplevel(), booted.get(), frees, said, false))
                 .withResult(result, current.toplevel(), run.setup().clock().instant())
                 .withPhase(RunPhase.AWAITING_REBOOT));
+        return true;
+    }
+
+    /**
+     * Asked when the strategy cannot plan from the system the host booted: its plan may fit once
+     * a reboot into a later step frees the booted closure. Then its first step is taken (the
+     * current system pins the same paths during it either way) and the reboot is decided after
+     * it, by {@link #stopsFor}. True when it planned the step.
+     */
+    static boolean plansAhead(ActiveRun run, int index, SystemState current, Evaluation target, String refusal,
+                              Predicate<Proposal> fits) {
+        RunRecord record = run.record();
+        if (!run.nix().bootedSystem().filter(current.toplevel()::equals).isPresent()) {
+            return false;
+        }
+        boolean keeps = InitialRelease.keeps(record);
+        boolean release = false;
+        Proposal ahead = run.chain().propose(index, current, target, run.history(), keeps, false);
+        if (!fits.test(ahead) && InitialRelease.mayRelease(run)) {
+            ahead = run.chain().propose(index, current, target, run.history(), false, false);
+            release = true;
+        }
+        if (!fits.test(ahead)) {
+            return false;
+        }
+        String strategy = run.chain().at(index).orElseThrow().id();
+        String why = strategy + " plans its steps only with a reboot between them (" + refusal + ")";
+        run.progress().note("taking the first step; a reboot will free the booted system later: " + why);
+        Step next = ((Proposal.Next) ahead).step();
+        boolean released = release;
+        run.update(r -> (released ? r.withInitialReleased(why) : r)
+                .withStepAdded(StepRecord.planned(r.steps().size() + 1, strategy, next)));
         return true;
     }
 

@@ -58,8 +58,9 @@ final class ChooseStep {
                 }
             }
             String refusal = passReason(proposal, current, run.record());
-            if (refusal != null && AwaitReboot.stopsFor(run, index, current, target, refusal,
-                    p -> !passes(p, current, run.record()))) {
+            if (refusal != null && (AwaitReboot.stopsFor(run, index, current, target, refusal,
+                    p -> !passes(p, current, run.record()))
+                    || AwaitReboot.plansAhead(run, index, current, target, refusal, p -> !passes(p, current, run.record())))) {
                 return;
             }
             if (accept(run, strategy, proposal, current, null)) {
