@@ -35,7 +35,7 @@ public final class SteppingBenchmark {
     }
 
     /** One run of the CLI on a fresh host with {@code free} bytes left (or all, when negative). */
-    record Trial(boolean ok, long usedBefore, long millis, long steps, long done) {
+    record Trial(boolean ok, long usedBefore, long millis, long steps, long done, List<String> estimates) {
     }
 
     public static void main(String[] args) throws IOException {
@@ -43,6 +43,7 @@ public final class SteppingBenchmark {
         String commandLine = args.length > 1 ? args[1] : "scripts/bench-stepping";
         List<String> rows = new ArrayList<>();
         List<String> timings = new ArrayList<>();
+        List<String> estimates = new ArrayList<>();
         for (SteppingCases c : SteppingCases.all()) {
             long used = trial(c, -1, false).usedBefore();
             long lower = c.newOutputBytes() + c.smallestSource();
@@ -58,7 +59,9 @@ public final class SteppingBenchmark {
             timings.add(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d of %d | %d |", c.name(),
                     plainRun.millis(), steppingRun.millis(), steppingRun.done(), tight.done(), tight.steps(),
                     tight.millis()));
-            System.out.println(rows.get(rows.size() - 1) + "\n" + timings.get(timings.size() - 1));
+            estimates.add("| " + c.name() + " | " + String.join(", ", tight.estimates()) + " |");
+            System.out.println(rows.get(rows.size() - 1) + "\n" + timings.get(timings.size() - 1)
+                    + "\n" + estimates.get(estimates.size() - 1));
         }
         String section = """
                 ## Per-package stepping
@@ -93,9 +96,19 @@ public final class SteppingBenchmark {
                 |---|---:|---:|---:|---:|---:|
                 %s
 
+                Each step of that run on Inchworm's smallest disk: its estimate against what it
+                really took (MiB; the step's peak store use less the store's use when it started),
+                and the ratio (above 1: the estimate was high). A step that did not complete shows
+                its outcome instead (out-of-disk: it was split).
+
+                | scenario | steps: estimate / measured (ratio) |
+                |---|---|
+                %s
+
                 - Date: %s; Nix 2.8.0; Java %s; %d cores.
                 - Command: `%s`
-                """.formatted(GRAIN / KiB, String.join("\n", rows), String.join("\n", timings), LocalDate.now(),
+                """.formatted(GRAIN / KiB, String.join("\n", rows), String.join("\n", timings),
+                String.join("\n", estimates), LocalDate.now(),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), commandLine);
         write(markdown, section);
         System.out.print(section);
@@ -136,7 +149,7 @@ public final class SteppingBenchmark {
                 run.host.run("nix-store", "--query", "--hash", run.initial.toplevel().path()).requireOk();
                 long used = run.host.usedBytes();
                 if (free < 0) {
-                    return new Trial(true, used, 0, 0, 0);
+                    return new Trial(true, used, 0, 0, 0, List.of());
                 }
                 run.host.leaveFree(free);
                 long started = System.nanoTime();
@@ -147,10 +160,13 @@ public final class SteppingBenchmark {
                         && run.profileToplevel().equals(run.targetEvaluation().toplevel());
                 long steps = report.get("steps").size();
                 long done = 0;
+                List<String> estimates = new ArrayList<>();
                 for (JsonNode step : report.get("steps")) {
-                    done += step.get("outcome").asText().equals("done") ? 1 : 0;
+                    boolean stepDone = step.get("outcome").asText().equals("done");
+                    done += stepDone ? 1 : 0;
+                    estimates.add(estimate(step, run.host.sizeBytes(), stepDone));
                 }
-                return new Trial(ok, used, millis, steps, done);
+                return new Trial(ok, used, millis, steps, done, estimates);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -160,6 +176,17 @@ public final class SteppingBenchmark {
         } finally {
             delete(work);
         }
+    }
+
+    /** A step's estimate against its measured growth: its peak less the store's use at its start. */
+    private static String estimate(JsonNode step, long sizeBytes, boolean done) {
+        long estimated = step.path("estimatedBytes").asLong();
+        long measured = step.path("peakStoreBytes").asLong() - (sizeBytes - step.path("freeBytesBefore").asLong());
+        String figures = String.format(Locale.ROOT, "%.1f / %.1f", mib(estimated), mib(measured));
+        if (!done) {
+            return figures + " (" + step.path("outcome").asText() + ")";
+        }
+        return measured <= 0 ? figures : figures + String.format(Locale.ROOT, " (%.2f)", estimated / (double) measured);
     }
 
     private static void delete(Path folder) {
