@@ -69,6 +69,9 @@ final class ReportText {
             }
         }
         r.passes().forEach(p -> out.println("  " + p.strategy() + " passed: " + p.reason()));
+        if (r.initialReleased() != null) {
+            out.println("initial generation released: " + r.initialReleased());
+        }
         if (r.failure() != null) {
             out.println("why: " + r.failure().reason());
             if (r.failure().neededBytes() != null || r.failure().freeBytes() != null) {

@@ -38,12 +38,15 @@ import java.util.Objects;
  *                       kernel modules than the booted system: it runs them only after a reboot
  * @param rebootFor      those boot files ({@code kernel}, {@code initrd}, {@code kernel-modules})
  * @param reboot         the reboot the run awaits to go on, and the reboots it went through; null when none
+ * @param initialReleased why the run released its initial generation ({@code engine.keepInitial}), so
+ *                       that its old versions could be collected; null while it was kept
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunReport(String runId, String host, RunResult result, Side from, Side to, List<StepReport> steps,
                         long peakStoreBytes, StorePath finalToplevel, boolean reproducible, Failure failure,
                         String rollback, List<StrategyPass> passes, int resumed, Instant startedAt,
-                        Instant finishedAt, boolean rebootNeeded, List<String> rebootFor, Reboot reboot) {
+                        Instant finishedAt, boolean rebootNeeded, List<String> rebootFor, Reboot reboot,
+                        String initialReleased) {
 
     public RunReport {
         Objects.requireNonNull(runId, "runId");
@@ -65,7 +68,8 @@ public record RunReport(String runId, String host, RunResult result, Side from, 
                 new Side(run.initial().revision(), run.initial().toplevel()),
                 new Side(run.targetRevision(), target), steps, peak, run.finalToplevel(), reproducible, failure,
                 run.rollback(), run.passes(), run.resumed(), run.startedAt(), run.finishedAt(),
-                !RebootCheck.changed(run).isEmpty(), RebootCheck.changed(run), Reboot.of(run));
+                !RebootCheck.changed(run).isEmpty(), RebootCheck.changed(run), Reboot.of(run),
+                run.initialReleased().orElse(null));
     }
 
     /**

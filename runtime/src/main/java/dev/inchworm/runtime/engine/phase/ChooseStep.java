@@ -48,7 +48,7 @@ final class ChooseStep {
             if (keeps && InitialRelease.mayRelease(run) && passes(proposal, current, run.record())) {
                 Proposal without = run.chain().propose(index, current, target, run.history(), false);
                 if (!passes(without, current, run.record())) {
-                    String why = strategy.id() + " plans a step only without the initial generation: it "
+                    String why = strategy.id() + " plans a step only without the initial generation; with it, "
                             + passReason(proposal, current, run.record());
                     run.progress().note("releasing the initial generation once the first step is switched: " + why);
                     Step next = ((Proposal.Next) without).step();
