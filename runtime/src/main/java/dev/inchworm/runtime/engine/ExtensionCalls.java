@@ -14,6 +14,7 @@ import dev.inchworm.api.rollback.RollbackContext;
 import dev.inchworm.api.rollback.RollbackResult;
 import dev.inchworm.api.storage.StorageProbe;
 import dev.inchworm.api.storage.StorageReport;
+import dev.inchworm.api.storage.Volume;
 import dev.inchworm.api.strategy.Proposal;
 import dev.inchworm.api.strategy.Step;
 import dev.inchworm.api.strategy.StepResult;
@@ -107,10 +108,10 @@ public final class ExtensionCalls {
 
     public <S extends Record> Proposal propose(Bound<? extends UpgradeStrategy<?>, S> strategy, int index,
                                                SystemState current, Evaluation target, List<StepResult> history,
-                                               boolean keepsInitial, boolean keepsBooted) {
+                                               boolean keepsInitial, boolean keepsBooted, long rebootFreesBytes) {
         UpgradeStrategy<S> s = (UpgradeStrategy<S>) strategy.pluggable();
         EngineStrategyContext<S> context = strategyContext(strategy, index, current, target, history, keepsInitial,
-                keepsBooted);
+                keepsBooted, rebootFreesBytes);
         return guard.call("strategy", strategy.id(), "propose", () -> s.propose(context));
     }
 
@@ -201,15 +202,24 @@ public final class ExtensionCalls {
                                                                         SystemState current, Evaluation target,
                                                                         List<StepResult> history,
                                                                         boolean keepsInitial) {
-        return strategyContext(strategy, index, current, target, history, keepsInitial, true);
+        return strategyContext(strategy, index, current, target, history, keepsInitial, true, 0);
     }
 
     private <S extends Record> EngineStrategyContext<S> strategyContext(Bound<?, S> strategy, int index,
                                                                         SystemState current, Evaluation target,
                                                                         List<StepResult> history,
-                                                                        boolean keepsInitial, boolean keepsBooted) {
+                                                                        boolean keepsInitial, boolean keepsBooted,
+                                                                        long rebootFreesBytes) {
+        StorageReport storage = measure();
+        if (!keepsBooted && rebootFreesBytes > 0) {
+            // Asked as after a reboot: the store as the collection after the boot leaves it.
+            Volume store = storage.store();
+            storage = new StorageReport(storage.at(), new Volume(store.path(), store.totalBytes(),
+                    Math.min(store.totalBytes(), store.freeBytes() + rebootFreesBytes), store.totalInodes(),
+                    store.freeInodes()), storage.boot());
+        }
         return new EngineStrategyContext<>(strategy.settings(), hostFor(strategy.id()),
-                states.apply("strategy", strategy.id()), current, target, history, measure(),
+                states.apply("strategy", strategy.id()), current, target, history, storage,
                 setup.config().reserveBytes(), hasFallback(index), estimator(current.toplevel()),
                 keepsInitial, setup.nonVital(), keepsBooted);
     }

@@ -48,12 +48,23 @@ public final class StrategyChain {
         return propose(index, current, target, history, keepsInitial, true);
     }
 
-    /** As above, also telling it whether to count the booted system as pinned (false: as after a reboot). */
+    /** As above, with the booted system counted as pinned. */
     public Proposal propose(int index, SystemState current, Evaluation target, List<StepResult> history,
                             boolean keepsInitial, boolean keepsBooted) {
+        return propose(index, current, target, history, keepsInitial, keepsBooted, 0);
+    }
+
+    /**
+     * As above, also telling it whether to count the booted system as pinned (false: as after a
+     * reboot into the current system, the store then having {@code rebootFreesBytes} more free:
+     * what only the booted system held, which the collection after the boot frees).
+     */
+    public Proposal propose(int index, SystemState current, Evaluation target, List<StepResult> history,
+                            boolean keepsInitial, boolean keepsBooted, long rebootFreesBytes) {
         Bound<? extends UpgradeStrategy<?>, ?> strategy = strategies.get(index);
         try {
-            return calls.propose(strategy, index, current, target, history, keepsInitial, keepsBooted);
+            return calls.propose(strategy, index, current, target, history, keepsInitial, keepsBooted,
+                    rebootFreesBytes);
         } catch (RuntimeException e) {
             LOG.warn("strategy {} failed to propose", strategy.id(), e);
             return Proposal.pass("it failed: " + e);

@@ -132,7 +132,7 @@ final class UpgradeAnalysis {
         StoreFootprints footprints = new StoreFootprints(masking, source, current, cached(nix, masking, source),
                 pinned(nix, toplevel, context.keepsInitialGeneration()
                         && context.history().stream().noneMatch(r -> r.outcome() == StepResult.Outcome.DONE),
-                        context.keepsBootedSystem()),
+                        !context.keepsInitialGeneration(), context.keepsBootedSystem()),
                 growth);
         long free = context.storage().store().freeBytes() - context.reserveBytes();
         int maxUnits = settings.maxUnitsPerStep();
@@ -210,12 +210,19 @@ final class UpgradeAnalysis {
      * ({@code StrategyContext.keepsInitialGeneration()}). Asked as after a reboot into the current
      * system ({@code keepsBootedSystem()} false), the booted system pins nothing of its own.
      */
-    private static Set<StorePath> pinned(Nix nix, StorePath currentToplevel, boolean initial, boolean booted) {
+    private static Set<StorePath> pinned(Nix nix, StorePath currentToplevel, boolean initial, boolean released,
+                                         boolean booted) {
         Set<StorePath> roots = new TreeSet<>(nix.liveSystems());
-        if (!booted) {
-            nix.bootedSystem().filter(b -> !b.equals(currentToplevel)).ifPresent(roots::remove);
-        }
         nix.generations().forEach(g -> roots.add(g.toplevel()));
+        if (!booted) {
+            // After a reboot into the current system the booted one is no longer live, but a
+            // generation that stays still holds it. With the initial generation released, the
+            // booted system is taken to be that one (the host booted what it ran when the run
+            // began, the usual case); the engine's own figure (BootedPin) is exact.
+            nix.bootedSystem().filter(b -> !b.equals(currentToplevel))
+                    .filter(b -> released || nix.generations().stream().noneMatch(g -> g.toplevel().equals(b)))
+                    .ifPresent(roots::remove);
+        }
         if (!initial) {
             roots.remove(currentToplevel);
         }

@@ -57,17 +57,19 @@ final class AwaitReboot {
         }
         boolean keeps = InitialRelease.keeps(record);
         boolean release = false;
-        Proposal after = run.chain().propose(index, current, target, run.history(), keeps, false);
+        int initial = record.initial().generation();
+        long frees = BootedPin.freedByReboot(run.nix(), booted.get(), initial, !keeps);
+        Proposal after = run.chain().propose(index, current, target, run.history(), keeps, false, frees);
         if (!fits.test(after) && InitialRelease.mayRelease(run)) {
-            after = run.chain().propose(index, current, target, run.history(), false, false);
+            frees = BootedPin.freedByReboot(run.nix(), booted.get(), initial, true);
+            after = run.chain().propose(index, current, target, run.history(), false, false, frees);
             release = true;
         }
-        if (!fits.test(after)) {
-            return false;
+        if (!fits.test(after) || frees <= 0) {
+            return false; // a reboot that frees nothing does not make the step fit either
         }
+        long freed = frees;
         String strategy = run.chain().at(index).orElseThrow().id();
-        long frees = BootedPin.freedByReboot(run.nix(), booted.get(), record.initial().generation(),
-                release || !keeps);
         String why = strategy + " can take the next step only once the booted system " + booted.get().name()
                 + " no longer pins its old versions (" + ByteSize.format(frees) + "): " + refusal;
         RebootConfig reboot = run.setup().config().reboot();
@@ -83,7 +85,7 @@ final class AwaitReboot {
         run.progress().note((pause == null ? "rebooting into " : "paused on ") + current.toplevel().name()
                 + ": " + said);
         run.update(r -> (released ? r.withInitialReleased(why) : r)
-                .withRebootWait(new RebootWait(current.toplevel(), booted.get(), frees, said, false))
+                .withRebootWait(new RebootWait(current.toplevel(), booted.get(), freed, said, false))
                 .withResult(result, current.toplevel(), run.setup().clock().instant())
                 .withPhase(RunPhase.AWAITING_REBOOT));
         return true;

@@ -1,0 +1,115 @@
+package dev.inchworm.dist;
+
+import static dev.inchworm.dist.SteppingChecks.leaveFree;
+import static dev.inchworm.testkit.Package.KiB;
+import static dev.inchworm.testkit.Package.MiB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.inchworm.api.nix.Evaluation;
+import dev.inchworm.api.nix.StorePath;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The booted system's pin (issue 9) through the assembled CLI over real Nix: the host runs the
+ * studio it booted (a blender of 8 MiB and a gimp of 6 MiB, both bumped, no build-only inputs),
+ * and has room for one new blender only. Upgrading blender fits; upgrading gimp then needs the
+ * old blender gone, which {@code /run/booted-system} (here the kit's link, {@code
+ * nix.bootedSystem}) pins until a reboot into the switched step. The reboot command is the test
+ * kit's stand-in: it re-points the booted and current system links, as a boot does, and returns;
+ * the test runs the CLI again, as the boot's unit or the timer would.
+ */
+class RebootIT {
+
+    private static final long FREE = 10 * MiB + 512 * KiB;
+
+    @TempDir
+    Path tmp;
+
+    private static SandboxRun host(Path work, boolean allowed) throws Exception {
+        SandboxRun run = ShedCase.bootedIntoTheStudio(work);
+        return reboots(run, allowed);
+    }
+
+    private static SandboxRun reboots(SandboxRun run, boolean allowed) {
+        return run.profile(p -> p.strategies("full-rebuild", "package-stepping")
+                .set("engine", Map.of("reserve", "1MiB")).rebootsWithStandIn(run.host, allowed));
+    }
+
+    private static void onTheTarget(SandboxRun run, Dist.Result done, String runId) throws Exception {
+        Evaluation target = run.targetEvaluation();
+        assertEquals(0, done.code(), done.out() + done.err());
+        JsonNode report = run.json(done);
+        assertEquals("upgraded", report.get("result").asText(), report.toString());
+        assertEquals(runId, report.get("runId").asText(), "the same run went on");
+        assertTrue(report.get("reproducible").asBoolean(), report.toString());
+        assertEquals(target.toplevel(), run.profileToplevel());
+        assertEquals(1, report.get("reboot").get("reboots").asInt(), report.toString());
+        assertTrue(run.storeVerifies());
+        assertEquals("", run.lockText(), "the lock is free");
+    }
+
+    @Test
+    void allowedTheRunRebootsOnceIntoTheSwitchedStepAndCompletesAfterTheBoot() throws Exception {
+        try (SandboxRun run = host(tmp, true)) {
+            leaveFree(run, FREE);
+            StorePath initial = run.initial.toplevel();
+            assertEquals(Optional.of(initial), run.host.bootedSystem(), "the booted system pins the studio");
+
+            Dist.Result first = run.upgrade();
+
+            assertEquals(6, first.code(), "exit 6: rebooting to continue: " + first.out() + first.err());
+            JsonNode waiting = run.json(first);
+            assertEquals("rebooting", waiting.get("result").asText(), waiting.toString());
+            StorePath step = run.profileToplevel();
+            assertFalse(step.equals(initial), "one step was switched");
+            assertEquals(List.of(step), run.host.reboots(), "rebooted into the switched step, by the command");
+            assertEquals(Optional.of(step), run.host.bootedSystem());
+            assertTrue(waiting.get("reboot").get("freesBytes").asLong() >= ShedCase.BLENDER / 2, waiting.toString());
+            assertTrue(Files.readString(run.stateDir().resolve("journal.json")).contains("AWAITING_REBOOT"));
+
+            Dist.Result after = run.upgrade();
+
+            onTheTarget(run, after, waiting.get("runId").asText());
+            assertEquals(1, run.host.reboots().size(), "one reboot for the one step that needed it");
+        }
+    }
+
+    @Test
+    void notAllowedTheRunPausesOnASwitchedSystemAndALaterAllowedRunCompletes() throws Exception {
+        try (SandboxRun run = host(tmp, false)) {
+            leaveFree(run, FREE);
+
+            Dist.Result paused = run.upgrade();
+
+            assertEquals(0, paused.code(), paused.out() + paused.err());
+            JsonNode report = run.json(paused);
+            assertEquals("paused", report.get("result").asText(), report.toString());
+            StorePath step = run.profileToplevel();
+            assertFalse(step.equals(run.initial.toplevel()), "stopped on the intermediate step");
+            assertEquals(Optional.of(step), run.host.currentSystem(), "switched: a working system");
+            assertEquals(List.of(), run.host.reboots(), "no reboot command ran");
+            JsonNode reboot = report.get("reboot");
+            assertTrue(reboot.get("freesBytes").asLong() >= ShedCase.BLENDER / 2, reboot.toString());
+            assertTrue(reboot.get("why").asText().contains("engine.reboot.allowed is false"), reboot.toString());
+            Dist.Result status = run.inchworm(Map.of(), "status", "--profile", run.profile.toString());
+            assertTrue(status.out().contains("awaiting a reboot"), status.out());
+
+            reboots(run, true);
+            Dist.Result rebooting = run.upgrade();
+            assertEquals(6, rebooting.code(), rebooting.out() + rebooting.err());
+            assertEquals(List.of(step), run.host.reboots());
+            Dist.Result done = run.upgrade();
+
+            onTheTarget(run, done, report.get("runId").asText());
+        }
+    }
+}
