@@ -12,9 +12,13 @@ import dev.inchworm.api.nix.Evaluation;
 import dev.inchworm.api.nix.StorePath;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,5 +115,81 @@ class RebootIT {
 
             onTheTarget(run, done, report.get("runId").asText());
         }
+    }
+
+    /**
+     * SIGKILL after every journal write in turn, each on a fresh host: of the run that reboots
+     * (the journal's "awaiting reboot" written before the command, the command's return after
+     * it) and of the first run after the boot. The runs that follow, as the boot's unit and the
+     * timer would start them, end on the target (or, had the kill made the run fail, on the
+     * initial system), the store verifies, the lock is free, and no step is rebooted into twice.
+     * Two trials at a time (the hosts are independent), until a run ends before its crash point.
+     */
+    @Test
+    void killedAfterAnyJournalWriteAroundTheRebootTheNextRunsEndOnTheTargetOrTheInitialSystem() throws Exception {
+        int before = killAtEveryWrite("reboot", false);
+        int after = killAtEveryWrite("booted", true);
+        System.out.println("RebootIT: killed at each of " + before + " journal writes of the run that reboots and "
+                + after + " of the first run after the boot");
+        assertTrue(before >= 8 && after >= 4, "journal writes killed at: " + before + " and " + after);
+    }
+
+    /** @return the number of writes killed at */
+    private int killAtEveryWrite(String name, boolean afterTheBoot) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int n = 1; ; n += 2) {
+                List<Future<Boolean>> wave = new ArrayList<>();
+                for (int k = n; k < n + 2; k++) {
+                    int write = k;
+                    wave.add(pool.submit(() -> killedAndEndedWell(name, write, afterTheBoot)));
+                }
+                for (int k = 0; k < wave.size(); k++) {
+                    if (!wave.get(k).get()) {
+                        return n + k - 1;
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One trial: false when the run ended before write {@code n}. */
+    private boolean killedAndEndedWell(String name, int n, boolean afterTheBoot) throws Exception {
+        try (SandboxRun run = host(Files.createDirectories(tmp.resolve(name + "-" + n)), true)) {
+            leaveFree(run, FREE);
+            if (afterTheBoot) {
+                assertEquals(6, run.upgrade().code(), "the first run reboots");
+            }
+            if (!run.upgradeKilledAfterWrite(n)) {
+                return false;
+            }
+            endsWell(run, "killed after journal write " + n + (afterTheBoot ? " of the first run after the boot: "
+                    : " of the run that reboots: "));
+            return true;
+        }
+    }
+
+    /** Runs {@code inchworm upgrade} as the boot's unit and the timer would, until it no longer reboots. */
+    private static void endsWell(SandboxRun run, String where) throws Exception {
+        Dist.Result next = run.inchworm(Map.of(), "upgrade", "--profile", run.profile.toString(), "--json");
+        if (next.code() == 2 && next.err().contains("--from")) {
+            next = run.upgrade(); // killed before the run was journalled: a new run
+        }
+        for (int runs = 0; next.code() == 6 && runs < 3; runs++) {
+            next = run.upgrade();
+        }
+        StorePath now = run.profileToplevel();
+        if (next.code() == 0) {
+            assertEquals(run.targetEvaluation().toplevel(), now, where + next.out() + next.err());
+            assertTrue(run.json(next).get("reproducible").asBoolean(), where + next.out());
+        } else {
+            assertEquals(3, next.code(), where + next.out() + next.err());
+            assertEquals(run.initial.toplevel(), now, where + next.out());
+        }
+        assertTrue(run.host.reboots().size() <= 1, where + "rebooted " + run.host.reboots());
+        assertTrue(run.storeVerifies(), where + "the store verifies");
+        assertEquals("", run.lockText(), where + "the lock is free");
     }
 }
