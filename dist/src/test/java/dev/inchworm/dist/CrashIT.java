@@ -27,42 +27,46 @@ class CrashIT {
 
     /** @return the number of transitions killed at */
     private int killAtEveryTransition(String engine, Set<String> results, boolean failActivation) throws Exception {
-        for (int n = 1; n < 100; n++) {
-            try (SandboxRun run = new SandboxRun(64, Files.createDirectories(tmp.resolve(engine + "-" + n)))
-                    .routineUpdate()) {
-                run.profile(p -> p.set("engine", Map.of("reserve", "1MiB", "onInterrupted", engine)));
-                Evaluation target = run.targetEvaluation();
-                if (failActivation) {
-                    run.host.failActivationOf(target.toplevel());
-                }
-                String where = "killed after journal write " + n + " (" + engine + "): ";
-                if (!run.upgradeKilledAfterWrite(n)) {
-                    assertTrue(n > 8, where + "the run ended before its 8th journal write");
-                    System.out.println("CrashIT " + engine + (failActivation ? " (failing activation)" : "")
-                            + ": killed at each of " + (n - 1) + " journal transitions");
-                    return n - 1;
-                }
-                assertTrue(run.lockText().startsWith("pid="), where + "the killed run left its pid: " + run.lockText());
+        int killed = KillLoop.untilTheRunEnds(n -> trial(engine, results, failActivation, n));
+        assertTrue(killed >= 8, engine + ": the run ended before its 8th journal write: " + killed);
+        System.out.println("CrashIT " + engine + (failActivation ? " (failing activation)" : "")
+                + ": killed at each of " + killed + " journal transitions");
+        return killed;
+    }
 
-                Dist.Result next = run.inchworm(Map.of(), "upgrade", "--profile", run.profile.toString(), "--json");
-                JsonNode report = run.json(next);
-                String result = report.get("result").asText();
-                assertTrue(results.contains(result) || result.equals("already-current"), where + next.out() + next.err());
-                assertEquals(result.equals("rolled-back") ? 3 : 0, next.code(), where + next.err());
-                StorePath now = run.profileToplevel();
-                assertTrue(now.equals(target.toplevel()) || now.equals(run.initial.toplevel()), where + now);
-                assertEquals(now.path(), report.get("finalToplevel").asText(), where + "the report says where it is");
-                if (now.equals(run.initial.toplevel())) {
-                    assertEquals(List.of(1), run.generations(), where + "the run's generations are gone");
-                } else {
-                    assertEquals(1, run.generations().size(), where + run.generations());
-                }
-                assertTrue(run.storeVerifies(), where + "the store verifies");
-                assertEquals("", run.lockText(), where + "the lock is free");
-                assertTrue(Files.readString(run.stateDir().resolve("journal.json")).contains("\"FINISHED\""), where);
+    /** Killed after write {@code n} on a fresh host, then the next run; false when the run ended first. */
+    private boolean trial(String engine, Set<String> results, boolean failActivation, int n) throws Exception {
+        try (SandboxRun run = new SandboxRun(64, Files.createDirectories(tmp.resolve(engine + "-" + n)))
+                .routineUpdate()) {
+            run.profile(p -> p.set("engine", Map.of("reserve", "1MiB", "onInterrupted", engine)));
+            Evaluation target = run.targetEvaluation();
+            if (failActivation) {
+                run.host.failActivationOf(target.toplevel());
             }
+            String where = "killed after journal write " + n + " (" + engine + "): ";
+            if (!run.upgradeKilledAfterWrite(n)) {
+                return false;
+            }
+            assertTrue(run.lockText().startsWith("pid="), where + "the killed run left its pid: " + run.lockText());
+
+            Dist.Result next = run.inchworm(Map.of(), "upgrade", "--profile", run.profile.toString(), "--json");
+            JsonNode report = run.json(next);
+            String result = report.get("result").asText();
+            assertTrue(results.contains(result) || result.equals("already-current"), where + next.out() + next.err());
+            assertEquals(result.equals("rolled-back") ? 3 : 0, next.code(), where + next.err());
+            StorePath now = run.profileToplevel();
+            assertTrue(now.equals(target.toplevel()) || now.equals(run.initial.toplevel()), where + now);
+            assertEquals(now.path(), report.get("finalToplevel").asText(), where + "the report says where it is");
+            if (now.equals(run.initial.toplevel())) {
+                assertEquals(List.of(1), run.generations(), where + "the run's generations are gone");
+            } else {
+                assertEquals(1, run.generations().size(), where + run.generations());
+            }
+            assertTrue(run.storeVerifies(), where + "the store verifies");
+            assertEquals("", run.lockText(), where + "the lock is free");
+            assertTrue(Files.readString(run.stateDir().resolve("journal.json")).contains("\"FINISHED\""), where);
+            return true;
         }
-        throw new AssertionError("the run never ended before the crash point");
     }
 
     @Test

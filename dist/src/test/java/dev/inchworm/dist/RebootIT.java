@@ -12,13 +12,9 @@ import dev.inchworm.api.nix.Evaluation;
 import dev.inchworm.api.nix.StorePath;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,6 +87,8 @@ class RebootIT {
     void notAllowedTheRunPausesOnASwitchedSystemAndALaterAllowedRunCompletes() throws Exception {
         try (SandboxRun run = host(tmp, false)) {
             leaveFree(run, FREE);
+            Dist.Result plan = run.inchworm(Map.of(), "plan", "--profile", run.profile.toString(), "--from",
+                    run.first.commit());
 
             Dist.Result paused = run.upgrade();
 
@@ -106,6 +104,14 @@ class RebootIT {
             assertTrue(reboot.get("why").asText().contains("engine.reboot.allowed is false"), reboot.toString());
             Dist.Result status = run.inchworm(Map.of(), "status", "--profile", run.profile.toString());
             assertTrue(status.out().contains("awaiting a reboot"), status.out());
+            // what each pin holds: before the run, the booted (and current) studio holds both old
+            // packages the target does not need; paused, the booted studio holds the old blender
+            assertEquals(0, plan.code(), plan.out() + plan.err());
+            assertTrue(plan.out().contains("pin: the booted system and the current system (generation 1) "
+                    + run.initial.toplevel().name() + " pins 14."), plan.out());
+            assertTrue(status.out().contains("pin: the booted system") && status.out().contains(
+                    run.initial.toplevel().name() + " pins 8.") && status.out().contains(
+                    "a reboot into the new system frees it"), status.out());
 
             reboots(run, true);
             Dist.Result rebooting = run.upgrade();
@@ -118,41 +124,63 @@ class RebootIT {
     }
 
     /**
-     * SIGKILL after every journal write in turn, each on a fresh host: of the run that reboots
-     * (the journal's "awaiting reboot" written before the command, the command's return after
-     * it) and of the first run after the boot. The runs that follow, as the boot's unit and the
-     * timer would start them, end on the target (or, had the kill made the run fail, on the
-     * initial system), the store verifies, the lock is free, and no step is rebooted into twice.
-     * Two trials at a time (the hosts are independent), until a run ends before its crash point.
+     * SIGKILL after each journal write around the reboot, each on a fresh host: of the run that
+     * reboots, from the end of the step it reboots into (its last phases, "awaiting reboot"
+     * written before the command, the command's return after it), and of the first run after
+     * the boot until it has taken the run over and begun its next step (the wait read, what the
+     * boot unpinned collected, the step planned). The writes before and after those are a
+     * stepping run's own, which {@code CrashIT} and {@code PackageSteppingIT} kill at one by one.
+     * The runs that follow, as the boot's unit and the timer would start them, end on the target
+     * (or, had the kill made the run fail, on the initial system), the store verifies, the lock
+     * is free, and no step is rebooted into twice. Which write is which comes from a first run
+     * with the journal's debug log on.
      */
     @Test
     void killedAfterAnyJournalWriteAroundTheRebootTheNextRunsEndOnTheTargetOrTheInitialSystem() throws Exception {
-        int before = killAtEveryWrite("reboot", false);
-        int after = killAtEveryWrite("booted", true);
-        System.out.println("RebootIT: killed at each of " + before + " journal writes of the run that reboots and "
-                + after + " of the first run after the boot");
-        assertTrue(before >= 8 && after >= 4, "journal writes killed at: " + before + " and " + after);
+        List<String> rebooting = writes("probe-reboot", false);
+        List<String> booted = writes("probe-booted", true);
+        int awaiting = indexOf(rebooting, " AWAITING_REBOOT");
+        int stepping = indexOf(booted, ", step ");
+        assertTrue(awaiting > 3, "the run that reboots journals its step, then the wait: " + rebooting);
+        assertTrue(booted.get(0).contains(" AWAITING_REBOOT") && stepping > 1,
+                "the run after the boot takes the wait over first: " + booted);
+
+        int before = killAt("reboot", false, awaiting - 3, rebooting.size());
+        int after = killAt("booted", true, 1, stepping);
+
+        System.out.println("RebootIT: killed at journal writes " + (awaiting - 3) + " to " + rebooting.size()
+                + " of the run that reboots and 1 to " + stepping + " of the first run after the boot");
+        assertEquals(rebooting.size() - awaiting + 4, before);
+        assertEquals(stepping, after);
     }
 
-    /** @return the number of writes killed at */
-    private int killAtEveryWrite(String name, boolean afterTheBoot) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            for (int n = 1; ; n += 2) {
-                List<Future<Boolean>> wave = new ArrayList<>();
-                for (int k = n; k < n + 2; k++) {
-                    int write = k;
-                    wave.add(pool.submit(() -> killedAndEndedWell(name, write, afterTheBoot)));
-                }
-                for (int k = 0; k < wave.size(); k++) {
-                    if (!wave.get(k).get()) {
-                        return n + k - 1;
-                    }
-                }
+    /** The journal writes of the run that reboots (or of the first run after the boot), from its debug log. */
+    private List<String> writes(String name, boolean afterTheBoot) throws Exception {
+        try (SandboxRun run = host(Files.createDirectories(tmp.resolve(name)), true)) {
+            leaveFree(run, FREE);
+            if (afterTheBoot) {
+                assertEquals(6, run.upgrade().code(), "the first run reboots");
             }
-        } finally {
-            pool.shutdownNow();
+            Dist.Result r = run.upgradeWith(Map.of("INCHWORM_JAVA_OPTS",
+                    "-Xmx64m -Dorg.slf4j.simpleLogger.log.dev.inchworm.runtime.journal=debug"));
+            assertEquals(afterTheBoot ? 0 : 6, r.code(), r.out() + r.err());
+            return r.err().lines().filter(l -> l.contains("journal write ")).toList();
         }
+    }
+
+    /** The number of the first write whose line contains {@code text} (writes count from 1). */
+    private static int indexOf(List<String> writes, String text) {
+        for (int i = 0; i < writes.size(); i++) {
+            if (writes.get(i).contains(text)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError("'" + text + "' is never written: " + writes);
+    }
+
+    /** Kills at writes {@code first} to {@code last}, two fresh hosts at a time; the number killed at. */
+    private int killAt(String name, boolean afterTheBoot, int first, int last) throws Exception {
+        return KillLoop.each(first, last, n -> killedAndEndedWell(name, n, afterTheBoot));
     }
 
     /** One trial: false when the run ended before write {@code n}. */

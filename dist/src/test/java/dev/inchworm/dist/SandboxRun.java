@@ -136,6 +136,11 @@ final class SandboxRun implements AutoCloseable {
         return inchworm(Map.of(), with(upgradeArgs(), extra));
     }
 
+    /** The same, with {@code env} added to the CLI's environment. */
+    Dist.Result upgradeWith(Map<String, String> env) throws IOException, InterruptedException {
+        return inchworm(env, upgradeArgs().toArray(String[]::new));
+    }
+
     private List<String> upgradeArgs() {
         List<String> argv = new ArrayList<>(List.of("upgrade", "--profile", profile.toString(), "--json"));
         if (profileToplevel().equals(initial.toplevel())) {

@@ -1,5 +1,6 @@
 package dev.inchworm.dist;
 
+import static dev.inchworm.dist.BenchmarkFiles.mib;
 import static dev.inchworm.testkit.Package.KiB;
 import static dev.inchworm.testkit.Package.MiB;
 
@@ -11,10 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The smallest {@code /nix} on which the real {@code inchworm upgrade} completes on the
@@ -85,7 +84,7 @@ public final class ShedBenchmark {
                 - Command: `%s`
                 """.formatted(TITLE, GRAIN / KiB, mib(used), String.join("\n", rows), LocalDate.now(),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), commandLine);
-        write(markdown, section);
+        BenchmarkFiles.writeSection(markdown, TITLE, section);
         System.out.print(section);
     }
 
@@ -143,35 +142,7 @@ public final class ShedBenchmark {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         } finally {
-            delete(work);
+            BenchmarkFiles.delete(work);
         }
-    }
-
-    private static void delete(Path folder) {
-        if (folder == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(folder)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static double mib(long bytes) {
-        return bytes / (double) MiB;
-    }
-
-    /** Replaces (or appends) the section in the Markdown file, keeping the other sections. */
-    static void write(Path markdown, String section) throws IOException {
-        String text = Files.readString(markdown);
-        int start = text.indexOf(TITLE);
-        if (start < 0) {
-            text = text.stripTrailing() + "\n\n" + section;
-        } else {
-            int next = text.indexOf("\n## ", start + 1);
-            text = text.substring(0, start) + section + (next < 0 ? "" : "\n" + text.substring(next + 1));
-        }
-        Files.writeString(markdown, text);
     }
 }

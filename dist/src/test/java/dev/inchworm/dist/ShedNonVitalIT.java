@@ -166,32 +166,34 @@ class ShedNonVitalIT {
      */
     @Test
     void aSheddingRunKilledAfterAnyJournalWriteIsTakenOverAndEndsOnTheTarget() throws Exception {
-        int trials = 0;
-        for (int n = 1; ; n++) {
-            Path work = Files.createDirectories(tmp.resolve("kill-" + n));
-            try (SandboxRun run = host(work, bumpBoth())) {
-                leaveFree(run, FREE);
-                profile(run, List.of("gimp"), "full-rebuild", "package-stepping", "shed-non-vital");
-                String where = "killed after journal write " + n + ": ";
-                if (!run.upgradeKilledAfterWrite(n)) {
-                    break;
-                }
-                trials++;
-                Dist.Result next = run.inchworm(Map.of(), "upgrade", "--profile", run.profile.toString(), "--json");
-                if (next.code() == 2 && next.err().contains("--from")) {
-                    next = run.upgrade(); // killed before the run was journalled: a new run
-                }
-                Evaluation target = run.targetEvaluation();
-                if (next.code() == 0) {
-                    assertEquals(target.toplevel(), run.profileToplevel(), where + next.out());
-                    assertTrue(run.json(next).get("reproducible").asBoolean(), where + next.out());
-                } else {
-                    assertEquals(3, next.code(), where + next.out() + next.err());
-                    assertEquals(run.initial.toplevel(), run.profileToplevel(), where + next.out());
-                }
-                assertTrue(run.storeVerifies(), where);
-            }
-        }
+        int trials = KillLoop.untilTheRunEnds(this::killedAndTakenOver);
         assertTrue(trials >= 20, "a shedding run makes many journal writes: " + trials);
+    }
+
+    /** Killed after write {@code n} on a fresh host, then taken over; false when the run ended first. */
+    private boolean killedAndTakenOver(int n) throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("kill-" + n));
+        try (SandboxRun run = host(work, bumpBoth())) {
+            leaveFree(run, FREE);
+            profile(run, List.of("gimp"), "full-rebuild", "package-stepping", "shed-non-vital");
+            String where = "killed after journal write " + n + ": ";
+            if (!run.upgradeKilledAfterWrite(n)) {
+                return false;
+            }
+            Dist.Result next = run.inchworm(Map.of(), "upgrade", "--profile", run.profile.toString(), "--json");
+            if (next.code() == 2 && next.err().contains("--from")) {
+                next = run.upgrade(); // killed before the run was journalled: a new run
+            }
+            Evaluation target = run.targetEvaluation();
+            if (next.code() == 0) {
+                assertEquals(target.toplevel(), run.profileToplevel(), where + next.out());
+                assertTrue(run.json(next).get("reproducible").asBoolean(), where + next.out());
+            } else {
+                assertEquals(3, next.code(), where + next.out() + next.err());
+                assertEquals(run.initial.toplevel(), run.profileToplevel(), where + next.out());
+            }
+            assertTrue(run.storeVerifies(), where);
+            return true;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.inchworm.dist;
 
+import static dev.inchworm.dist.BenchmarkFiles.mib;
 import static dev.inchworm.testkit.Package.KiB;
 import static dev.inchworm.testkit.Package.MiB;
 
@@ -11,10 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The smallest {@code /nix} on which the real {@code inchworm upgrade} completes, with {@code
@@ -110,7 +109,7 @@ public final class SteppingBenchmark {
                 """.formatted(GRAIN / KiB, String.join("\n", rows), String.join("\n", timings),
                 String.join("\n", estimates), LocalDate.now(),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), commandLine);
-        write(markdown, section);
+        BenchmarkFiles.writeSection(markdown, "## Per-package stepping", section);
         System.out.print(section);
     }
 
@@ -174,7 +173,7 @@ public final class SteppingBenchmark {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } finally {
-            delete(work);
+            BenchmarkFiles.delete(work);
         }
     }
 
@@ -187,35 +186,5 @@ public final class SteppingBenchmark {
             return figures + " (" + step.path("outcome").asText() + ")";
         }
         return measured <= 0 ? figures : figures + String.format(Locale.ROOT, " (%.2f)", estimated / (double) measured);
-    }
-
-    private static void delete(Path folder) {
-        if (folder == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(folder)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static double mib(long bytes) {
-        return bytes / (double) MiB;
-    }
-
-    /** Replaces (or appends) the section in the Markdown file, keeping the other sections. */
-    static void write(Path markdown, String section) throws IOException {
-        String text = Files.exists(markdown) ? Files.readString(markdown)
-                : "# Benchmarks\n\nFigures measured by the scripts in `scripts/`; each section names its command.\n\n";
-        String title = "## Per-package stepping";
-        int start = text.indexOf(title);
-        if (start < 0) {
-            text = text.endsWith("\n\n") ? text + section : text.stripTrailing() + "\n\n" + section;
-        } else {
-            int nextSection = text.indexOf("\n## ", start + 1);
-            text = text.substring(0, start) + section + (nextSection < 0 ? "" : text.substring(nextSection + 1));
-        }
-        Files.writeString(markdown, text);
     }
 }

@@ -123,6 +123,7 @@ final class ReportText {
         if (p.closure() != null) {
             closure(out, p.closure());
         }
+        p.pins().stream().filter(pin -> pin.oldBytes() > 0).forEach(pin -> out.println("  pin: " + pin.describe()));
         for (Plan.StrategyUnits u : p.units()) {
             units(out, u);
         }
@@ -205,6 +206,7 @@ final class ReportText {
         if (s.rebootNeeded()) {
             out.println("  " + RebootCheck.advice(s.rebootFor()));
         }
+        s.pins().stream().filter(pin -> pin.oldBytes() > 0).forEach(pin -> out.println("  pin: " + pin.describe()));
         if (s.initialGeneration() != null) {
             out.println("  the last run started from generation " + s.initialGeneration());
         }

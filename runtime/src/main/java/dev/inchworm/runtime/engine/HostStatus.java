@@ -27,15 +27,18 @@ import java.util.Optional;
  * @param rebootNeeded      true when the current generation has another kernel, initrd or kernel
  *                          modules than the booted system (as {@code system.autoUpgrade} checks)
  * @param rebootFor         those boot files
+ * @param pins              the systems other than the current one that roots keep, with what each
+ *                          holds that the current system does not need (old versions)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostStatus(String host, Generation current, Revision revision, List<Generation> generations,
                          List<StorePath> liveSystems, List<Integer> liveGenerations, Integer initialGeneration,
                          String lockedBy, RunSummary unfinishedRun, RunReport lastReport, boolean rebootNeeded,
-                         List<String> rebootFor) {
+                         List<String> rebootFor, List<Pins.Pin> pins) {
 
     public HostStatus {
         rebootFor = rebootFor == null ? List.of() : List.copyOf(rebootFor); // reports saved before 0.2 lack it
+        pins = pins == null ? List.of() : List.copyOf(pins);
     }
 
     /**
@@ -73,6 +76,17 @@ public record HostStatus(String host, Generation current, Revision revision, Lis
         return new HostStatus(setup.host(), current.orElse(null), revision, generations, live, liveGenerations,
                 run.map(r -> r.initial().generation()).orElse(null),
                 HostLock.holder(setup.stateDir()).map(Object::toString).orElse(null), unfinished,
-                new Reports(setup.stateDir()).last().orElse(null), !reboot.isEmpty(), reboot);
+                new Reports(setup.stateDir()).last().orElse(null), !reboot.isEmpty(), reboot,
+                current.map(g -> pins(setup, g.toplevel())).orElse(List.of()));
+    }
+
+    /** The pins other than the current system, against its closure; none when the store cannot tell. */
+    private static List<Pins.Pin> pins(EngineSetup setup, StorePath toplevel) {
+        try {
+            return Pins.against(setup.nix(), Pins.neededBySystem(setup.nix(), toplevel)).stream()
+                    .filter(p -> !p.toplevel().equals(toplevel)).toList();
+        } catch (RuntimeException e) {
+            return List.of(); // status only informs: a store that cannot be read leaves the pins out
+        }
     }
 }

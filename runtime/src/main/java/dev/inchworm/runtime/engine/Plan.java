@@ -24,11 +24,13 @@ import java.util.Objects;
  *                       like {@code nvd diff}; empty when none does
  * @param closure        the packages the upgrade changes, whatever the strategies ({@link ClosureDiff}),
  *                       or null when the host already runs the target or the stores could not tell
+ * @param pins           the systems roots keep (booted, current, generations), each with what it
+ *                       holds that the target does not need
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Plan(RunReport.Side from, RunReport.Side to, boolean alreadyCurrent, long freeBytes, long reserveBytes,
                    List<PlannedStep> steps, List<StrategyPass> passes, boolean complete, List<String> notes,
-                   List<StrategyUnits> units, ClosureDiff closure) {
+                   List<StrategyUnits> units, ClosureDiff closure, List<Pins.Pin> pins) {
 
     public Plan {
         Objects.requireNonNull(from, "from");
@@ -37,6 +39,7 @@ public record Plan(RunReport.Side from, RunReport.Side to, boolean alreadyCurren
         passes = List.copyOf(passes);
         notes = List.copyOf(notes);
         units = List.copyOf(units);
+        pins = List.copyOf(pins);
     }
 
     /** The units one strategy sees changing from the current system to the target. */

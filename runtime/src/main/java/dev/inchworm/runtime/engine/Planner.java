@@ -78,7 +78,8 @@ final class Planner {
         RunReport.Side fromSide = new RunReport.Side(from.orElse(null), current.toplevel());
         RunReport.Side toSide = new RunReport.Side(to, target.toplevel());
         if (current.toplevel().equals(target.toplevel())) {
-            return new Plan(fromSide, toSide, true, free, reserve, List.of(), List.of(), true, remarks, List.of(), null);
+            return new Plan(fromSide, toSide, true, free, reserve, List.of(), List.of(), true, remarks, List.of(), null,
+                    List.of());
         }
 
         SystemState state = new SystemState(current, current.toplevel(), Optional.empty(), from);
@@ -90,6 +91,12 @@ final class Planner {
         } catch (RuntimeException e) {
             // The diff only informs: a store that cannot be read for it leaves the plan as it is.
             remarks.add("the packages that change could not be listed: " + e.getMessage());
+        }
+        List<Pins.Pin> pins = List.of();
+        try {
+            pins = Pins.against(setup.nix(), Pins.neededBy(setup.nix(), target.drv()));
+        } catch (RuntimeException e) {
+            remarks.add("what the booted and current systems pin could not be read: " + e.getMessage());
         }
         List<StepResult> history = new ArrayList<>();
         List<Plan.PlannedStep> steps = new ArrayList<>();
@@ -142,6 +149,7 @@ final class Planner {
             state = new SystemState(next, step.toplevel(), Optional.of(step.drv()), step.revision());
         }
         boolean complete = state.toplevel().equals(target.toplevel());
-        return new Plan(fromSide, toSide, false, free, reserve, steps, passes, complete, remarks, units, closure);
+        return new Plan(fromSide, toSide, false, free, reserve, steps, passes, complete, remarks, units, closure,
+                pins);
     }
 }

@@ -8,6 +8,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The write-ahead run journal: one file, {@value #FILE_NAME}, in the state folder, holding the
@@ -19,6 +21,8 @@ import java.util.function.UnaryOperator;
  * writes.
  */
 public final class Journal {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
 
     /** The journal's file name in the state folder. */
     public static final String FILE_NAME = "journal.json";
@@ -107,6 +111,9 @@ public final class Journal {
         }
         run = next;
         writes++;
+        // Numbered as the crash hook counts them, so a crash test can aim at a transition.
+        LOG.debug("journal write {}: run {} {}{}", writes, next.runId(), next.phase(),
+                next.inFlight().map(s -> ", step " + s.number() + " " + s.phase()).orElse(""));
         crashPoint.written(writes);
         return next;
     }

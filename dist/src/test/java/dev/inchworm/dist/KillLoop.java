@@ -1,0 +1,83 @@
+package dev.inchworm.dist;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The crash tests' loop: a trial per journal write n = 1, 2, ... (each on a fresh sandbox host
+ * of its own), two at a time (the end-to-end tests run one class at a time on two cores, and a
+ * trial mostly waits on Nix and the CLI), until a trial's run ends before its crash point.
+ */
+final class KillLoop {
+
+    /** One trial: false when the run ended before write {@code n}, so there is nothing more to kill at. */
+    @FunctionalInterface
+    interface Trial {
+        boolean killedAt(int n) throws Exception;
+    }
+
+    private KillLoop() {
+    }
+
+    /** @return the number of writes killed at: the trials before the first whose run ended first */
+    static int untilTheRunEnds(Trial trial) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int n = 1; n < 200; n += 2) {
+                List<Future<Boolean>> wave = new ArrayList<>();
+                for (int k = n; k < n + 2; k++) {
+                    int write = k;
+                    wave.add(pool.submit(() -> trial.killedAt(write)));
+                }
+                for (int k = 0; k < wave.size(); k++) {
+                    if (!get(wave.get(k))) {
+                        for (Future<Boolean> rest : wave) {
+                            get(rest); // a failure of the other trial still counts
+                        }
+                        return n + k - 1;
+                    }
+                }
+            }
+            throw new AssertionError("the run never ended before its crash point");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A trial at each write from {@code first} to {@code last}, two at a time; the number killed at. */
+    static int each(int first, int last, Trial trial) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Boolean>> trials = new ArrayList<>();
+            for (int n = first; n <= last; n++) {
+                int write = n;
+                trials.add(pool.submit(() -> trial.killedAt(write)));
+            }
+            int killed = 0;
+            for (Future<Boolean> t : trials) {
+                killed += get(t) ? 1 : 0;
+            }
+            return killed;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static boolean get(Future<Boolean> trial) throws Exception {
+        try {
+            return trial.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+}
