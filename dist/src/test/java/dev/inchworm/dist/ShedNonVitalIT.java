@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -122,18 +123,62 @@ class ShedNonVitalIT {
     }
 
     @Test
-    void whenTheBootedSystemPinsGimpTheRunSaysSoAndRollsBack() throws Exception {
+    void whenTheBootedSystemPinsGimpAndRebootsAreNotAllowedTheRunPausesOnTheShedSystemSayingWhy() throws Exception {
         try (SandboxRun run = ShedCase.bootedIntoTheStudio(tmp)) {
             StorePath oldGimp = named(run, run.initial.toplevel(), "gimp-2.10").get(0);
             leaveFree(run, FREE);
             profile(run, List.of("gimp"), "full-rebuild", "package-stepping", "shed-non-vital");
 
-            JsonNode report = rolledBack(run, run.upgrade());
+            Dist.Result r = run.upgrade();
 
-            assertTrue(report.get("failure").get("reason").asText().contains("the shed units' old outputs are still in "
-                    + "the store after the shed step (gimp-2.10): a root holds them, typically the booted system until "
-                    + "a reboot"), report.toString());
-            assertTrue(run.host.exists(oldGimp));
+            assertEquals(0, r.code(), r.out() + r.err());
+            JsonNode report = run.json(r);
+            assertEquals("paused", report.get("result").asText(), report.toString());
+            String why = report.get("reboot").get("why").asText();
+            assertTrue(why.contains("the shed units' old outputs are still in the store after the shed step (gimp-2.10)")
+                    && why.contains("engine.reboot.allowed is false"), why);
+            assertTrue(report.get("reboot").get("freesBytes").asLong() >= ShedCase.GIMP, report.toString());
+            assertTrue(named(run, run.profileToplevel(), "gimp-2.10").isEmpty(), "paused on the shed system");
+            assertEquals(Optional.of(run.profileToplevel()), run.host.currentSystem(), "switched");
+            assertTrue(run.host.exists(oldGimp), "the booted system still holds the old gimp");
+        }
+    }
+
+    @Test
+    void whenTheBootedSystemPinsGimpAndRebootsAreAllowedTheRunRebootsIntoTheShedSystemAndCompletes()
+            throws Exception {
+        try (SandboxRun run = ShedCase.bootedIntoTheStudio(tmp)) {
+            StorePath oldGimp = named(run, run.initial.toplevel(), "gimp-2.10").get(0);
+            leaveFree(run, FREE);
+            run.profile(p -> p.strategies("full-rebuild", "package-stepping", "shed-non-vital")
+                    .set("nonVital", List.of("gimp")).set("engine", Map.of("reserve", "1MiB"))
+                    .rebootsWithStandIn(run.host, true));
+
+            Dist.Result first = run.upgrade();
+            assertEquals(6, first.code(), "rebooting to continue: " + first.out() + first.err());
+            Dist.Result done = run.upgrade();
+            for (int runs = 0; done.code() == 6 && runs < 3; runs++) {
+                done = run.upgrade(); // the boot's unit, after each reboot
+            }
+            List<StorePath> reboots = run.host.reboots();
+            assertEquals("upgraded", run.json(done).get("result").asText(), done.out() + done.err());
+
+            // one reboot into the shed system (frees the old gimp), one into the upgraded rest
+            // (frees the old blender the shed system still held): one per step that needs it
+            assertEquals(2, reboots.size(), reboots.toString());
+            assertFalse(reboots.contains(run.initial.toplevel()) || reboots.contains(run.targetEvaluation().toplevel()),
+                    "rebooted into the two intermediate systems: " + reboots);
+            assertFalse(run.host.exists(reboots.get(0)), "the shed system was collected once the host left it");
+            assertEquals(0, done.code(), done.out() + done.err());
+            JsonNode report = run.json(done);
+            assertEquals("upgraded", report.get("result").asText(), report.toString());
+            assertTrue(report.get("reproducible").asBoolean(), report.toString());
+            assertEquals(2, report.get("reboot").get("reboots").asInt(), report.toString());
+            Evaluation target = run.targetEvaluation();
+            assertEquals(target.toplevel(), run.profileToplevel());
+            assertEquals(1, named(run, target.toplevel(), "gimp-2.11").size(), "gimp is back, upgraded");
+            assertFalse(run.host.exists(oldGimp), "the old gimp was collected after the reboot");
+            assertTrue(run.storeVerifies());
         }
     }
 

@@ -98,7 +98,8 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
     /** The step after the shed one: the target without the shed units. */
     private Proposal rest(StrategyContext<NoSettings> context, ShedPlan plan) {
         List<StorePath> kept = plan.shedOutputs().stream().filter(context.host().nix()::isValid).toList();
-        if (built(context) && !kept.isEmpty()) {
+        // Asked as after a reboot (the engine's engine.reboot), the booted system no longer holds them.
+        if (built(context) && !kept.isEmpty() && context.keepsBootedSystem()) {
             return Proposal.pass("the shed units' old outputs are still in the store after the shed step ("
                     + kept.get(0).name() + (kept.size() > 1 ? " and " + (kept.size() - 1) + " more" : "")
                     + "): a root holds them, typically the booted system until a reboot; the rest does not "
@@ -136,6 +137,21 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
                     plan.restoreBytes(), List.of(), Optional.of(context.target().revision())));
         }
         FootprintEstimate estimate = context.estimator().estimate(context.target().drv());
+        long bytes = Math.max(estimate.bytes(), plan.restoreBytes());
+        long free = context.storage().store().freeBytes();
+        if (bytes + context.reserveBytes() > free) {
+            // Said, not tried: the engine can then free what pins the old versions (a reboot).
+            return Proposal.pass("adding back " + String.join(", ", plan.units()) + " needs about "
+                    + ByteSize.format(bytes + context.reserveBytes()) + " (estimate " + ByteSize.format(bytes)
+                    + " + reserve " + ByteSize.format(context.reserveBytes()) + "), " + ByteSize.format(free)
+                    + " are free");
+        }
+        if (estimate.bytes() < plan.restoreBytes()) {
+            // The shed units' old outputs were the counterparts that sized their new ones; they
+            // are collected now, so the figure noted when they were shed is the better one.
+            return Proposal.next(new Step(description, context.target().drv(), context.target().toplevel(),
+                    plan.restoreBytes(), estimate.units(), Optional.of(context.target().revision())));
+        }
         return Proposal.next(new Step(description, context.target().drv(), context.target().toplevel(),
                 estimate.bytes(), estimate.units(), Optional.of(context.target().revision()), estimate.terms()));
     }

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -57,11 +58,10 @@ final class AwaitReboot {
         }
         boolean keeps = InitialRelease.keeps(record);
         boolean release = false;
-        int initial = record.initial().generation();
-        long frees = BootedPin.freedByReboot(run.nix(), booted.get(), initial, !keeps);
+        long frees = BootedPin.freedByReboot(run.nix(), booted.get(), BootedPin.goneAfterReboot(record, !keeps));
         Proposal after = run.chain().propose(index, current, target, run.history(), keeps, false, frees);
         if (!fits.test(after) && InitialRelease.mayRelease(run)) {
-            frees = BootedPin.freedByReboot(run.nix(), booted.get(), initial, true);
+            frees = BootedPin.freedByReboot(run.nix(), booted.get(), BootedPin.goneAfterReboot(record, true));
             after = run.chain().propose(index, current, target, run.history(), false, false, frees);
             release = true;
         }
@@ -194,9 +194,14 @@ final class AwaitReboot {
      */
     private static void freeWhatTheBootUnpinned(ActiveRun run) {
         RunRecord record = run.record();
+        Set<Integer> keep = run.upkeep().protectedGenerations(record);
         if (!InitialRelease.keeps(record)) {
-            run.upkeep().deleteGeneration(record.initial().generation(), record.initial().toplevel(),
-                    run.upkeep().protectedGenerations(record));
+            run.upkeep().deleteGeneration(record.initial().generation(), record.initial().toplevel(), keep);
+        }
+        // The earlier steps' generations stayed while one of them was the booted system.
+        List<StepRecord> done = record.doneSteps();
+        for (StepRecord earlier : done.subList(0, Math.max(0, done.size() - 1))) {
+            run.upkeep().deleteGeneration(earlier.generation(), earlier.toplevel(), keep);
         }
         run.upkeep().collectGarbage("after the reboot");
     }

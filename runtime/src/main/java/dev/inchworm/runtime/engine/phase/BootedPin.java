@@ -4,6 +4,8 @@ import dev.inchworm.api.nix.Generation;
 import dev.inchworm.api.nix.Nix;
 import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
+import dev.inchworm.runtime.journal.RunRecord;
+import dev.inchworm.runtime.journal.StepRecord;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,9 +20,10 @@ final class BootedPin {
     }
 
     /**
-     * @param initialGeneration the run's initial generation, left out of what stays when {@code released}
+     * @param gone the generations the run deletes once the host booted the current system: the
+     *             released initial one and the run's earlier steps (kept only while they were live)
      */
-    static long freedByReboot(Nix nix, StorePath booted, int initialGeneration, boolean released) {
+    static long freedByReboot(Nix nix, StorePath booted, Set<Integer> gone) {
         Set<StorePath> stays = new HashSet<>();
         for (StorePath live : nix.liveSystems()) {
             if (!live.equals(booted)) {
@@ -28,11 +31,24 @@ final class BootedPin {
             }
         }
         for (Generation g : nix.generations()) {
-            if (!(released && g.number() == initialGeneration)) {
+            if (!gone.contains(g.number())) {
                 stays.addAll(nix.closure(g.toplevel(), false));
             }
         }
         List<StorePath> freed = nix.closure(booted, false).stream().filter(p -> !stays.contains(p)).toList();
         return freed.isEmpty() ? 0 : nix.pathInfo(freed).stream().mapToLong(PathInfo::narSize).sum();
+    }
+
+    /** The generations a reboot into the last done step lets the run delete ({@code released}: the initial one too). */
+    static Set<Integer> goneAfterReboot(RunRecord record, boolean released) {
+        Set<Integer> gone = new HashSet<>();
+        List<StepRecord> done = record.doneSteps();
+        for (int i = 0; i < done.size() - 1; i++) {
+            gone.add(done.get(i).generation());
+        }
+        if (released) {
+            gone.add(record.initial().generation());
+        }
+        return gone;
     }
 }
