@@ -9,10 +9,13 @@ import java.util.concurrent.Future;
 
 /**
  * The crash tests' loop: a trial per journal write n = 1, 2, ... (each on a fresh sandbox host
- * of its own), two at a time (the end-to-end tests run one class at a time on two cores, and a
- * trial mostly waits on Nix and the CLI), until a trial's run ends before its crash point.
+ * of its own), {@value #AT_ONCE} at a time (the end-to-end tests run one class at a time on two
+ * cores, and a trial waits on Nix, fsync and the CLI much of its time), until a trial's run ends
+ * before its crash point.
  */
 final class KillLoop {
+
+    static final int AT_ONCE = 3;
 
     /** One trial: false when the run ended before write {@code n}, so there is nothing more to kill at. */
     @FunctionalInterface
@@ -25,11 +28,11 @@ final class KillLoop {
 
     /** @return the number of writes killed at: the trials before the first whose run ended first */
     static int untilTheRunEnds(Trial trial) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+        ExecutorService pool = Executors.newFixedThreadPool(AT_ONCE);
         try {
-            for (int n = 1; n < 200; n += 2) {
+            for (int n = 1; n < 200; n += AT_ONCE) {
                 List<Future<Boolean>> wave = new ArrayList<>();
-                for (int k = n; k < n + 2; k++) {
+                for (int k = n; k < n + AT_ONCE; k++) {
                     int write = k;
                     wave.add(pool.submit(() -> trial.killedAt(write)));
                 }
@@ -48,9 +51,9 @@ final class KillLoop {
         }
     }
 
-    /** A trial at each write from {@code first} to {@code last}, two at a time; the number killed at. */
+    /** A trial at each write from {@code first} to {@code last}, {@value #AT_ONCE} at a time; the number killed at. */
     static int each(int first, int last, Trial trial) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+        ExecutorService pool = Executors.newFixedThreadPool(AT_ONCE);
         try {
             List<Future<Boolean>> trials = new ArrayList<>();
             for (int n = first; n <= last; n++) {

@@ -38,7 +38,7 @@ class ScaleIT {
                 next = next.bump(name);
             }
             return next;
-        }).profile(p -> p.strategies().addStrategy("package-stepping", Map.of("maxUnitsPerStep", 5)))) {
+        }).profile(p -> p.strategies().addStrategy("package-stepping", Map.of("maxUnitsPerStep", 10)))) {
             Dist.Result plan = run.inchworm(Map.of(), "plan", "--profile", run.profile.toString(), "--from",
                     run.first.commit());
             Dist.Result upgrade = run.upgrade();
@@ -49,7 +49,7 @@ class ScaleIT {
             JsonNode report = run.json(upgrade);
             assertEquals("upgraded", report.get("result").asText(), report.toString());
             assertEquals(run.targetEvaluation().toplevel().path(), report.get("finalToplevel").asText());
-            assertEquals(4, done(report), report.get("steps").toString());
+            assertEquals(2, done(report), report.get("steps").toString());
             assertTrue(stateBytes(run.stateDir()) < 10L << 20, "state folder " + stateBytes(run.stateDir()));
         }
     }
