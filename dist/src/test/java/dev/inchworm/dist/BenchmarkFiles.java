@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 
 /** What the benchmarks' mains share: their scratch folders, figures in MiB, and their section of docs/benchmarks.md. */
@@ -46,5 +47,27 @@ final class BenchmarkFiles {
             text = text.substring(0, start) + section + (next < 0 ? "" : "\n" + text.substring(next + 1));
         }
         Files.writeString(markdown, text);
+    }
+
+    /**
+     * The fewest free bytes (to the grain) for which {@code completes} holds, by bisection: from
+     * {@code lower} (where nothing can), up from {@code start}, doubled until a trial completes.
+     */
+    static long smallest(long lower, long start, long grain, LongPredicate completes) {
+        long lo = Math.max(0, lower) / grain * grain;
+        long hi = start / grain * grain;
+        while (!completes.test(hi)) {
+            lo = hi;
+            hi *= 2;
+        }
+        while (hi - lo > grain) {
+            long mid = (lo + hi) / 2 / grain * grain;
+            if (completes.test(mid)) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        return hi;
     }
 }

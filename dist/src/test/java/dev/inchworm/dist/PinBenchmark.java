@@ -107,21 +107,8 @@ public final class PinBenchmark {
 
     /** The fewest free bytes (to the grain) on which the setup reaches the target. */
     static long smallest(Setup s, long lower) {
-        long lo = Math.max(0, lower - 2 * GRAIN) / GRAIN * GRAIN;
-        long hi = (ShedCase.BLENDER + ShedCase.GIMP + 4 * MiB) / GRAIN * GRAIN;
-        while (!trial(s, hi).ok()) {
-            lo = hi;
-            hi *= 2;
-        }
-        while (hi - lo > GRAIN) {
-            long mid = (lo + hi) / 2 / GRAIN * GRAIN;
-            if (trial(s, mid).ok()) {
-                hi = mid;
-            } else {
-                lo = mid;
-            }
-        }
-        return hi;
+        return BenchmarkFiles.smallest(lower - 2 * GRAIN, ShedCase.BLENDER + ShedCase.GIMP + 4 * MiB, GRAIN,
+                free -> trial(s, free).ok());
     }
 
     static Trial trial(Setup s, long free) {

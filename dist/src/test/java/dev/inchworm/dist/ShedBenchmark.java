@@ -90,21 +90,8 @@ public final class ShedBenchmark {
 
     /** The fewest free bytes (to the grain) on which the chain completes. */
     static long smallest(long lower, String... chain) {
-        long lo = Math.max(0, lower - GRAIN) / GRAIN * GRAIN;
-        long hi = (ShedCase.BLENDER + ShedCase.GIMP + 4 * MiB) / GRAIN * GRAIN;
-        while (!trial(hi, chain).ok()) {
-            lo = hi;
-            hi *= 2;
-        }
-        while (hi - lo > GRAIN) {
-            long mid = (lo + hi) / 2 / GRAIN * GRAIN;
-            if (trial(mid, chain).ok()) {
-                hi = mid;
-            } else {
-                lo = mid;
-            }
-        }
-        return hi;
+        return BenchmarkFiles.smallest(lower - GRAIN, ShedCase.BLENDER + ShedCase.GIMP + 4 * MiB, GRAIN,
+                free -> trial(free, chain).ok());
     }
 
     static Trial trial(long free, String... chain) {

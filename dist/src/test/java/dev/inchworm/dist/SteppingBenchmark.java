@@ -119,21 +119,8 @@ public final class SteppingBenchmark {
      * room, doubled until a run completes.
      */
     static long smallest(SteppingCases c, boolean stepping, long lower) {
-        long lo = Math.max(0, lower - GRAIN) / GRAIN * GRAIN;
-        long hi = (c.newOutputBytes() + c.sourceBytes() + RESERVE + 2 * MiB) / GRAIN * GRAIN;
-        while (!trial(c, hi, stepping).ok()) {
-            lo = hi;
-            hi *= 2;
-        }
-        while (hi - lo > GRAIN) {
-            long mid = (lo + hi) / 2 / GRAIN * GRAIN;
-            if (trial(c, mid, stepping).ok()) {
-                hi = mid;
-            } else {
-                lo = mid;
-            }
-        }
-        return hi;
+        return BenchmarkFiles.smallest(lower - GRAIN, c.newOutputBytes() + c.sourceBytes() + RESERVE + 2 * MiB, GRAIN,
+                free -> trial(c, free, stepping).ok());
     }
 
     static Trial trial(SteppingCases c, long free, boolean stepping) {
