@@ -2,6 +2,7 @@ package dev.inchworm.dist;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,7 +16,7 @@ import java.util.concurrent.Future;
  */
 final class KillLoop {
 
-    static final int AT_ONCE = 3;
+    static final int AT_ONCE = 2;
 
     /** One trial: false when the run ended before write {@code n}, so there is nothing more to kill at. */
     @FunctionalInterface
@@ -81,6 +82,54 @@ final class KillLoop {
                 throw error;
             }
             throw e;
+        }
+    }
+
+    /** The JVM flags that turn the journal's debug log on (a line per write, numbered as the crash hook counts). */
+    static final Map<String, String> JOURNAL_DEBUG = Map.of("INCHWORM_JAVA_OPTS",
+            "-Xmx64m -Dorg.slf4j.simpleLogger.log.dev.inchworm.runtime.journal=debug");
+
+    /** The journal writes of one {@code inchworm upgrade} of {@code run}, one line each, from its debug log. */
+    static List<String> writesOf(SandboxRun run) throws Exception {
+        Dist.Result r = run.upgradeWith(JOURNAL_DEBUG);
+        return r.err().lines().filter(l -> l.contains("journal write ")).toList();
+    }
+
+    /**
+     * The writes (numbered from 1) where a run decides rather than works through a step's
+     * phases: every write with no step in flight (the strategies' notes, a release, the run's
+     * phases) and the first write of each step (the step planned).
+     */
+    static List<Integer> decisions(List<String> writes) {
+        List<Integer> picked = new ArrayList<>();
+        String lastStep = null;
+        for (int i = 0; i < writes.size(); i++) {
+            String line = writes.get(i);
+            int at = line.indexOf(", step ");
+            String step = at < 0 ? null : line.substring(at + 7).split(" ")[0];
+            if (step == null || !step.equals(lastStep)) {
+                picked.add(i + 1);
+            }
+            lastStep = step;
+        }
+        return picked;
+    }
+
+    /** A trial at each of {@code writes}, {@value #AT_ONCE} at a time; the number killed at. */
+    static int each(List<Integer> writes, Trial trial) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(AT_ONCE);
+        try {
+            List<Future<Boolean>> trials = new ArrayList<>();
+            for (int n : writes) {
+                trials.add(pool.submit(() -> trial.killedAt(n)));
+            }
+            int killed = 0;
+            for (Future<Boolean> t : trials) {
+                killed += get(t) ? 1 : 0;
+            }
+            return killed;
+        } finally {
+            pool.shutdownNow();
         }
     }
 }

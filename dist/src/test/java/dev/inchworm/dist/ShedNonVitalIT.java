@@ -209,10 +209,29 @@ class ShedNonVitalIT {
      * the run fail, back on the initial system), the store verifies, and the lock is free (the
      * next run got it). The loop ends at the first write the run does not reach.
      */
+    /**
+     * SIGKILL after each write where the shedding run decides (the strategy's notes, the release
+     * of the initial generation, each of its three steps planned, the run's end), each on a fresh
+     * host, found from a first run's journal debug log; the phases within a step are a stepping
+     * run's own, which {@code CrashIT} kills at one by one. The next {@code inchworm upgrade}
+     * takes the run over and ends on the target (or, had the kill made the run fail, back on the
+     * initial system), the store verifies.
+     */
     @Test
     void aSheddingRunKilledAfterAnyJournalWriteIsTakenOverAndEndsOnTheTarget() throws Exception {
-        int trials = KillLoop.untilTheRunEnds(this::killedAndTakenOver);
-        assertTrue(trials >= 20, "a shedding run makes many journal writes: " + trials);
+        List<String> writes;
+        try (SandboxRun probe = host(Files.createDirectories(tmp.resolve("probe")), bumpBoth())) {
+            leaveFree(probe, FREE);
+            profile(probe, List.of("gimp"), "full-rebuild", "package-stepping", "shed-non-vital");
+            writes = KillLoop.writesOf(probe);
+        }
+        List<Integer> decisions = KillLoop.decisions(writes);
+        assertTrue(writes.size() >= 20 && decisions.size() >= 6, "a shedding run makes many journal writes: " + writes);
+
+        int killed = KillLoop.each(decisions, this::killedAndTakenOver);
+
+        System.out.println("ShedNonVitalIT: killed at writes " + decisions + " of " + writes.size());
+        assertEquals(decisions.size(), killed);
     }
 
     /** Killed after write {@code n} on a fresh host, then taken over; false when the run ended first. */
