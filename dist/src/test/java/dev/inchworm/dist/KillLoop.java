@@ -54,21 +54,7 @@ final class KillLoop {
 
     /** A trial at each write from {@code first} to {@code last}, {@value #AT_ONCE} at a time; the number killed at. */
     static int each(int first, int last, Trial trial) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(AT_ONCE);
-        try {
-            List<Future<Boolean>> trials = new ArrayList<>();
-            for (int n = first; n <= last; n++) {
-                int write = n;
-                trials.add(pool.submit(() -> trial.killedAt(write)));
-            }
-            int killed = 0;
-            for (Future<Boolean> t : trials) {
-                killed += get(t) ? 1 : 0;
-            }
-            return killed;
-        } finally {
-            pool.shutdownNow();
-        }
+        return each(java.util.stream.IntStream.rangeClosed(first, last).boxed().toList(), trial);
     }
 
     private static boolean get(Future<Boolean> trial) throws Exception {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.inchworm.api.nix.Generation;
 import dev.inchworm.api.ByteSize;
 import dev.inchworm.runtime.engine.HostStatus;
+import dev.inchworm.runtime.engine.Pins;
 import dev.inchworm.runtime.engine.Plan;
 import dev.inchworm.runtime.engine.RebootCheck;
 import dev.inchworm.runtime.engine.RunReport;
@@ -111,6 +112,11 @@ final class ReportText {
         }
     }
 
+    /** The pins that hold old versions, one line each (plan and status). */
+    private static void pins(PrintWriter out, java.util.List<Pins.Pin> pins) {
+        pins.stream().filter(pin -> pin.oldBytes() > 0).forEach(pin -> out.println("  pin: " + pin.describe()));
+    }
+
     static void plan(PrintWriter out, Plan p) {
         out.println("plan: " + rev(p.from()) + " -> " + rev(p.to()));
         p.notes().forEach(n -> out.println("  note: " + n));
@@ -123,7 +129,7 @@ final class ReportText {
         if (p.closure() != null) {
             closure(out, p.closure());
         }
-        p.pins().stream().filter(pin -> pin.oldBytes() > 0).forEach(pin -> out.println("  pin: " + pin.describe()));
+        pins(out, p.pins());
         for (Plan.StrategyUnits u : p.units()) {
             units(out, u);
         }
@@ -206,7 +212,7 @@ final class ReportText {
         if (s.rebootNeeded()) {
             out.println("  " + RebootCheck.advice(s.rebootFor()));
         }
-        s.pins().stream().filter(pin -> pin.oldBytes() > 0).forEach(pin -> out.println("  pin: " + pin.describe()));
+        pins(out, s.pins());
         if (s.initialGeneration() != null) {
             out.println("  the last run started from generation " + s.initialGeneration());
         }

@@ -112,8 +112,10 @@ public final class Journal {
         run = next;
         writes++;
         // Numbered as the crash hook counts them, so a crash test can aim at a transition.
-        LOG.debug("journal write {}: run {} {}{}", writes, next.runId(), next.phase(),
-                next.inFlight().map(s -> ", step " + s.number() + " " + s.phase()).orElse(""));
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("journal write {}: run {} {}{}", writes, next.runId(), next.phase(),
+                    next.inFlight().map(s -> ", step " + s.number() + " " + s.phase()).orElse(""));
+        }
         crashPoint.written(writes);
         return next;
     }

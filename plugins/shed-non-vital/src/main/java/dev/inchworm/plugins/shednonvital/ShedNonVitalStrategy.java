@@ -146,14 +146,12 @@ public final class ShedNonVitalStrategy implements UpgradeStrategy<NoSettings> {
                     + " + reserve " + ByteSize.format(context.reserveBytes()) + "), " + ByteSize.format(free)
                     + " are free");
         }
-        if (estimate.bytes() < plan.restoreBytes()) {
-            // The shed units' old outputs were the counterparts that sized their new ones; they
-            // are collected now, so the figure noted when they were shed is the better one.
-            return Proposal.next(new Step(description, context.target().drv(), context.target().toplevel(),
-                    plan.restoreBytes(), estimate.units(), Optional.of(context.target().revision())));
-        }
+        // The shed units' old outputs were the counterparts that sized their new ones; once they
+        // are collected the figure noted when they were shed is the better one (it has no terms).
+        boolean noted = estimate.bytes() < plan.restoreBytes();
         return Proposal.next(new Step(description, context.target().drv(), context.target().toplevel(),
-                estimate.bytes(), estimate.units(), Optional.of(context.target().revision()), estimate.terms()));
+                bytes, estimate.units(), Optional.of(context.target().revision()),
+                noted ? List.of() : estimate.terms()));
     }
 
     /**

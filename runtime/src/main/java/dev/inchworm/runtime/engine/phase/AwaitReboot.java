@@ -58,10 +58,10 @@ final class AwaitReboot {
         }
         boolean keeps = InitialRelease.keeps(record);
         boolean release = false;
-        long frees = BootedPin.freedByReboot(run.nix(), booted.get(), BootedPin.goneAfterReboot(record, !keeps));
+        long frees = BootedPin.freedByReboot(run.nix(), booted.get(), BootedPin.goneAfterReboot(record, !keeps).keySet());
         Proposal after = run.chain().propose(index, current, target, run.history(), keeps, false, frees);
         if (!fits.test(after) && InitialRelease.mayRelease(run)) {
-            frees = BootedPin.freedByReboot(run.nix(), booted.get(), BootedPin.goneAfterReboot(record, true));
+            frees = BootedPin.freedByReboot(run.nix(), booted.get(), BootedPin.goneAfterReboot(record, true).keySet());
             after = run.chain().propose(index, current, target, run.history(), false, false, frees);
             release = true;
         }
@@ -195,14 +195,10 @@ final class AwaitReboot {
     private static void freeWhatTheBootUnpinned(ActiveRun run) {
         RunRecord record = run.record();
         Set<Integer> keep = run.upkeep().protectedGenerations(record);
-        if (!InitialRelease.keeps(record)) {
-            run.upkeep().deleteGeneration(record.initial().generation(), record.initial().toplevel(), keep);
-        }
-        // The earlier steps' generations stayed while one of them was the booted system.
-        List<StepRecord> done = record.doneSteps();
-        for (StepRecord earlier : done.subList(0, Math.max(0, done.size() - 1))) {
-            run.upkeep().deleteGeneration(earlier.generation(), earlier.toplevel(), keep);
-        }
+        // What the reboot's frees were counted without: the released initial generation, and the
+        // earlier steps' generations, which stayed while one of them was the booted system.
+        BootedPin.goneAfterReboot(record, !InitialRelease.keeps(record))
+                .forEach((number, toplevel) -> run.upkeep().deleteGeneration(number, toplevel, keep));
         run.upkeep().collectGarbage("after the reboot");
     }
 }

@@ -7,7 +7,9 @@ import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.runtime.journal.RunRecord;
 import dev.inchworm.runtime.journal.StepRecord;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,15 +41,19 @@ final class BootedPin {
         return freed.isEmpty() ? 0 : nix.pathInfo(freed).stream().mapToLong(PathInfo::narSize).sum();
     }
 
-    /** The generations a reboot into the last done step lets the run delete ({@code released}: the initial one too). */
-    static Set<Integer> goneAfterReboot(RunRecord record, boolean released) {
-        Set<Integer> gone = new HashSet<>();
-        List<StepRecord> done = record.doneSteps();
-        for (int i = 0; i < done.size() - 1; i++) {
-            gone.add(done.get(i).generation());
-        }
+    /**
+     * The generations a reboot into the last done step lets the run delete, with their
+     * toplevels: the run's earlier steps (kept only while one was live) and, when {@code
+     * released}, the initial one.
+     */
+    static Map<Integer, StorePath> goneAfterReboot(RunRecord record, boolean released) {
+        Map<Integer, StorePath> gone = new LinkedHashMap<>();
         if (released) {
-            gone.add(record.initial().generation());
+            gone.put(record.initial().generation(), record.initial().toplevel());
+        }
+        List<StepRecord> done = record.doneSteps();
+        for (StepRecord earlier : done.subList(0, Math.max(0, done.size() - 1))) {
+            gone.put(earlier.generation(), earlier.toplevel());
         }
         return gone;
     }

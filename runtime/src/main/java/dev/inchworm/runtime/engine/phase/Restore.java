@@ -87,7 +87,8 @@ final class Restore {
         }
         run.nix().switchToConfiguration(record.initial().toplevel(), run.setup().action());
         return RollbackResult.restored("retraced, the initial generation being released: rebuilt "
-                + record.initial().toplevel() + " from its derivation, set and activated (" + run.setup().action().argument() + ")");
+                + record.initial().toplevel() + " from its derivation, set and activated ("
+                + run.setup().action().argument() + ")");
     }
 
     /** The initial generation as the profile lists it, or as the journal recorded it when it is gone. */
