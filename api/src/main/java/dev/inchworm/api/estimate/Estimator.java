@@ -2,6 +2,7 @@ package dev.inchworm.api.estimate;
 
 import dev.inchworm.api.Api;
 import dev.inchworm.api.nix.StorePath;
+import java.util.OptionalLong;
 
 /**
  * The one estimator every strategy and the engine share (in the strategy context), so that
@@ -21,4 +22,14 @@ public interface Estimator {
      * @param peakGrowthBytes how much the store grew at the build's peak (sampled)
      */
     void learn(StorePath drv, long peakGrowthBytes);
+
+    /**
+     * What a step that built this unit (a package name, versions stripped) measured of it at
+     * its peak, when this host built it before: its outputs, sources, intermediate outputs and
+     * Nix's growth together. For strategies that size units themselves (package-stepping's
+     * planner) so that they learn what the shared estimator learned.
+     */
+    default OptionalLong learnedPeak(String unit) {
+        return OptionalLong.empty();
+    }
 }

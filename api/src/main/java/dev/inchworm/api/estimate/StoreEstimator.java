@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -24,7 +25,8 @@ import java.util.regex.Pattern;
  * the best source known, in this order: a binary cache's narinfo {@code NarSize}; what this
  * host measured when it built the unit before ({@code learned}, kept in {@code learned} notes);
  * the old counterpart (the paths of the current system with the same package name, versions
- * stripped); else the median path of the current system. Plus Nix's transient growth per path
+ * stripped); for a source whose old one is gone, the old counterpart of what is built from it;
+ * else the median path of the current system. Plus Nix's transient growth per path
  * registered ({@link #TRANSIENT_PER_PATH}), and Nix's reserved file while it is missing.
  */
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.3")
@@ -92,7 +94,8 @@ public final class StoreEstimator implements Estimator {
         }
         Map<StorePath, List<StorePath>> outputsOf = new LinkedHashMap<>();
         Map<StorePath, Boolean> fixedOutput = new HashMap<>();
-        readDerivations(dryRun.toBuild(), outputsOf, fixedOutput);
+        Map<StorePath, Set<StorePath>> inputsOf = new HashMap<>();
+        readDerivations(dryRun.toBuild(), outputsOf, fixedOutput, inputsOf);
         built.put(drv, outputsOf);
         List<StorePath> outputs = new ArrayList<>();
         outputsOf.values().forEach(outputs::addAll);
@@ -102,6 +105,10 @@ public final class StoreEstimator implements Estimator {
         }
         Map<String, long[]> sums = new LinkedHashMap<>();
         int registered = dryRun.toFetch().size();
+        // A unit learned before counts once, whatever number of its derivations (its source,
+        // its outputs) the dry run lists: what was learned is the whole unit's share of a peak.
+        Set<String> learnedCounted = new HashSet<>();
+        Map<StorePath, String> builtFrom = consumers(dryRun.toBuild(), fixedOutput, inputsOf);
         for (StorePath path : dryRun.toBuild()) {
             String unit = unitName(path);
             boolean source = fixedOutput.getOrDefault(path, false);
@@ -115,12 +122,17 @@ public final class StoreEstimator implements Estimator {
                 registered += outs.size();
             } else if (learned(unit) != null) {
                 Learned l = learned(unit);
-                bytes = Math.max(l.outputBytes(), l.peakBytes());
+                bytes = learnedCounted.add(unit) ? Math.max(l.outputBytes(), l.peakBytes()) : 0;
                 kind = FootprintEstimate.LEARNED;
                 basis = "learned";
             } else if (oldCounterparts().containsKey(unit)) {
                 bytes = oldCounterparts().get(unit);
                 basis = "old-counterpart";
+                registered += Math.max(1, outs.size());
+            } else if (source && builtFrom.containsKey(path) && oldCounterparts().containsKey(builtFrom.get(path))) {
+                // A new source (its old one was collected): as big as what is built from it.
+                bytes = oldCounterparts().get(builtFrom.get(path));
+                basis = "built-from-it";
                 registered += Math.max(1, outs.size());
             } else {
                 bytes = median;
@@ -132,7 +144,7 @@ public final class StoreEstimator implements Estimator {
             sum[1] += bytes;
         }
         for (String kind : List.of(FootprintEstimate.BUILT, FootprintEstimate.SOURCES, FootprintEstimate.LEARNED)) {
-            for (String basis : List.of("cache", "learned", "old-counterpart", "default")) {
+            for (String basis : List.of("cache", "learned", "old-counterpart", "built-from-it", "default")) {
                 long[] sum = sums.get(kind + "/" + basis);
                 if (sum != null) {
                     terms.add(new FootprintEstimate.Term(kind, basis, (int) sum[0], sum[1]));
@@ -159,7 +171,7 @@ public final class StoreEstimator implements Estimator {
      * not parse) gives the outputs alone, and the derivation counts as a build.
      */
     private void readDerivations(List<StorePath> drvs, Map<StorePath, List<StorePath>> outputsOf,
-                                 Map<StorePath, Boolean> fixedOutput) {
+                                 Map<StorePath, Boolean> fixedOutput, Map<StorePath, Set<StorePath>> inputsOf) {
         Map<StorePath, String> texts;
         try {
             texts = drvs.isEmpty() ? Map.of() : nix.readDerivations(drvs);
@@ -173,6 +185,7 @@ public final class StoreEstimator implements Estimator {
                     Derivation d = Derivation.read(path, text);
                     outputsOf.put(path, List.copyOf(d.outputPaths().values()));
                     fixedOutput.put(path, d.isFixedOutput());
+                    inputsOf.put(path, d.inputDrvs().keySet());
                     continue;
                 }
             } catch (RuntimeException e) {
@@ -184,6 +197,36 @@ public final class StoreEstimator implements Estimator {
                 outputsOf.put(path, List.of());
             }
         }
+    }
+
+    /**
+     * For each source to build (a fixed-output derivation), the unit of a derivation built from
+     * it: the biggest old counterpart among them, so that a source shared by several builds is
+     * sized by the biggest.
+     */
+    private Map<StorePath, String> consumers(List<StorePath> toBuild, Map<StorePath, Boolean> fixedOutput,
+                                             Map<StorePath, Set<StorePath>> inputsOf) {
+        Map<StorePath, String> builtFrom = new HashMap<>();
+        for (StorePath path : toBuild) {
+            if (fixedOutput.getOrDefault(path, false)) {
+                continue;
+            }
+            String unit = unitName(path);
+            long size = oldCounterparts().getOrDefault(unit, -1L);
+            for (StorePath input : inputsOf.getOrDefault(path, Set.of())) {
+                if (fixedOutput.getOrDefault(input, false)) {
+                    builtFrom.merge(input, unit, (a, b) ->
+                            oldCounterparts().getOrDefault(a, -1L) >= size ? a : b);
+                }
+            }
+        }
+        return builtFrom;
+    }
+
+    @Override
+    public OptionalLong learnedPeak(String unit) {
+        Learned l = learned(unit);
+        return l == null ? OptionalLong.empty() : OptionalLong.of(Math.max(l.outputBytes(), l.peakBytes()));
     }
 
     /** True when this estimator estimated {@code drv} and has not learned from it yet. */

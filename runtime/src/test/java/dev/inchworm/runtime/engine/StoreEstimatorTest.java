@@ -38,6 +38,8 @@ class StoreEstimatorTest {
     final Map<StorePath, Long> cache = new HashMap<>();
     /** Fixed-output derivations (sources), by .drv. */
     final List<StorePath> sources = List.of(src2.drv());
+    /** The input derivations each .drv text names (none unless a test says). */
+    final Map<StorePath, List<StorePath>> inputs = new HashMap<>();
 
     StoreEstimatorTest() {
         memory.install(sys1);
@@ -55,7 +57,8 @@ class StoreEstimatorTest {
                         Map<StorePath, String> texts = new HashMap<>();
                         for (Object o : (Collection<?>) args[0]) {
                             StorePath drv = (StorePath) o;
-                            texts.put(drv, aterm(memory.outputs(drv).get("out"), sources.contains(drv)));
+                            texts.put(drv, aterm(memory.outputs(drv).get("out"), sources.contains(drv),
+                                    inputs.getOrDefault(drv, List.of())));
                         }
                         return texts;
                     }
@@ -67,9 +70,10 @@ class StoreEstimatorTest {
                 });
     }
 
-    static String aterm(StorePath out, boolean fixed) {
+    static String aterm(StorePath out, boolean fixed, List<StorePath> inputs) {
         String hash = fixed ? "\"sha256\",\"" + "0".repeat(64) + "\"" : "\"\",\"\"";
-        return "Derive([(\"out\",\"" + out + "\"," + hash + ")],[],[],\"x86_64-linux\",\"/bin/sh\",[],"
+        String inputDrvs = String.join(",", inputs.stream().map(i -> "(\"" + i + "\",[\"out\"])").toList());
+        return "Derive([(\"out\",\"" + out + "\"," + hash + ")],[" + inputDrvs + "],[],\"x86_64-linux\",\"/bin/sh\",[],"
                 + "[(\"out\",\"" + out + "\")])";
     }
 
@@ -91,6 +95,31 @@ class StoreEstimatorTest {
         assertEquals(new FootprintEstimate.Term("nix-transient", "per-path", 3, 3 * T), terms.get("nix-transient/per-path"));
         assertEquals(estimate.terms().stream().mapToLong(FootprintEstimate.Term::bytes).sum(), estimate.bytes());
         assertEquals(3, estimate.toBuild());
+    }
+
+    @Test
+    void aNewSourceWhoseOldOneIsGoneIsSizedByWhatIsBuiltFromIt() {
+        inputs.put(app2.drv(), List.of(src2.drv()));
+        Map<String, FootprintEstimate.Term> terms = terms(new StoreEstimator(nix(), sys1.out(), MemoryNix.notes())
+                .estimate(sys2.drv()));
+        // app-src has no counterpart of its own; app, built from it, was 20 MiB
+        assertEquals(new FootprintEstimate.Term("sources", "built-from-it", 1, 20 * MIB), terms.get("sources/built-from-it"));
+        assertEquals(null, terms.get("sources/default"));
+    }
+
+    @Test
+    void aUnitLearnedBeforeCountsOnceForItsSourceAndItsOutputs() {
+        PluginState learned = MemoryNix.notes();
+        MemoryNix.Drv src = memory.pkg("tool-2.0.tar.gz", 5 * MIB);
+        MemoryNix.Drv tool = memory.pkg("tool-2.0", 7 * MIB, src);
+        MemoryNix.Drv sys = memory.system("t", tool, app1, lib1);
+        learned.put(StoreEstimator.LEARNED_KEY + "tool", new StoreEstimator.Learned(12 * MIB, 13 * MIB));
+
+        FootprintEstimate.Term term = terms(new StoreEstimator(nix(), sys1.out(), learned).estimate(sys.drv()))
+                .get("learned/learned");
+
+        assertEquals(2, term.paths(), "the source and the package, both of unit tool");
+        assertEquals(13 * MIB, term.bytes(), "the unit's learned peak once, not once per derivation");
     }
 
     @Test

@@ -133,7 +133,7 @@ final class UpgradeAnalysis {
                 pinned(nix, toplevel, context.keepsInitialGeneration()
                         && context.history().stream().noneMatch(r -> r.outcome() == StepResult.Outcome.DONE),
                         !context.keepsInitialGeneration(), context.keepsBootedSystem()),
-                growth);
+                growth, context.estimator()::learnedPeak);
         long free = context.storage().store().freeBytes() - context.reserveBytes();
         int maxUnits = settings.maxUnitsPerStep();
         Optional<Integer> split = state.maxUnits();

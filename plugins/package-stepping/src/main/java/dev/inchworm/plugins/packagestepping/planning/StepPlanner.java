@@ -17,6 +17,9 @@ import java.util.Map;
  * the new items of the step's units; after it, the old items no remaining unit holds are
  * collected. Items are sets, so a dependency shared by several units counts once: a
  * mass-rebuilt library comes with the first upgraded dependent and is free for the next.
+ * A unit's sources count at the peak of the step that builds what they are built into, once
+ * however many of the step's units need them, and not after it (the step's collection takes
+ * them): the library's source comes with the library's step, not with every dependent's.
  *
  * <p>Greedy, one pick at a time: units whose upgrade frees at least what it adds go first,
  * cheapest first; then the others, those that free the most first (the classic order for
@@ -51,7 +54,8 @@ public final class StepPlanner {
     }
 
     /** A unit's footprint as bits. */
-    private record Unit(String key, boolean forced, ItemBits oldBits, ItemBits newBits, int[] oldIds) {
+    private record Unit(String key, boolean forced, ItemBits oldBits, ItemBits newBits, int[] oldIds,
+                        int[] sourceIds, int[] builtIds) {
     }
 
     /** Plans all steps for these units. */
@@ -61,6 +65,10 @@ public final class StepPlanner {
         for (Footprint u : sorted) {
             u.oldItems().forEach(i -> ids.putIfAbsent(i, ids.size()));
             u.newItems().forEach(i -> ids.putIfAbsent(i, ids.size()));
+            u.sources().forEach((source, built) -> {
+                ids.putIfAbsent(source, ids.size());
+                ids.putIfAbsent(built, ids.size());
+            });
         }
         int n = ids.size();
         long[] sizes = new long[n];
@@ -76,7 +84,10 @@ public final class StepPlanner {
                 oldHolders[id]++;
             }
             u.newItems().forEach(i -> newBits.set(ids.get(i)));
-            remaining.put(u.key(), new Unit(u.key(), u.forced(), oldBits, newBits, oldIds));
+            List<String> sources = u.sources().keySet().stream().sorted().toList();
+            int[] sourceIds = sources.stream().mapToInt(ids::get).toArray();
+            int[] builtIds = sources.stream().mapToInt(source -> ids.get(u.sources().get(source))).toArray();
+            remaining.put(u.key(), new Unit(u.key(), u.forced(), oldBits, newBits, oldIds, sourceIds, builtIds));
         }
         ItemBits none = new ItemBits(n);
         ItemBits held = positive(oldHolders);
@@ -159,12 +170,15 @@ public final class StepPlanner {
         final ItemBits single;
         final ItemBits held;
         final long[] sizes;
+        /** The sources this step fetches: gone after it, so not carried to the next. */
+        final ItemBits fetched;
 
         Step(int[] holdersAfter, ItemBits batchNew, ItemBits held, long[] sizes) {
             this.holdersAfter = holdersAfter;
             this.batchNew = batchNew;
             this.held = held;
             this.sizes = sizes;
+            this.fetched = new ItemBits(holdersAfter.length);
             this.single = new ItemBits(holdersAfter.length);
             for (int i = 0; i < holdersAfter.length; i++) {
                 if (holdersAfter[i] == 1) {
@@ -173,9 +187,24 @@ public final class StepPlanner {
             }
         }
 
-        /** New bytes the unit would add: its new items neither built in this step yet nor held already. */
+        /**
+         * New bytes the unit would add: its new items neither built in this step yet nor held
+         * already, and the sources of what it still needs built that this step has not fetched.
+         */
         long added(Unit u) {
-            return u.newBits().sizeWithout(batchNew, held, sizes);
+            long sources = 0;
+            for (int i = 0; i < u.sourceIds().length; i++) {
+                if (needs(u, i)) {
+                    sources += sizes[u.sourceIds()[i]];
+                }
+            }
+            return u.newBits().sizeWithout(batchNew, held, sizes) + sources;
+        }
+
+        private boolean needs(Unit u, int source) {
+            int id = u.sourceIds()[source];
+            int built = u.builtIds()[source];
+            return !batchNew.get(built) && !held.get(built) && !fetched.get(id) && !held.get(id);
         }
 
         /** Old bytes the unit would free: old items it alone holds, not needed new. */
@@ -185,6 +214,16 @@ public final class StepPlanner {
 
         long take(Unit u) {
             long adds = added(u);
+            for (int i = 0; i < u.sourceIds().length; i++) {
+                if (needs(u, i)) {
+                    fetched.set(u.sourceIds()[i]);
+                }
+            }
+            // What the sources are built into is built in this step (even when it is not an
+            // item of its own, being unsized): later steps need not fetch them again.
+            for (int built : u.builtIds()) {
+                batchNew.set(built);
+            }
             batchNew.or(u.newBits());
             for (int id : u.oldIds()) {
                 int left = --holdersAfter[id];

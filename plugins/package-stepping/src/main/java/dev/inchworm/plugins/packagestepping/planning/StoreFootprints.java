@@ -16,7 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The footprints of an upgrade's units, from the store's facts about the current system and,
@@ -30,6 +32,16 @@ import java.util.Set;
  * the counterpart's size times the growth factor. An output shared by several units' closures
  * (a rebuilt library) is one item, counted once. Outputs without a counterpart (build-time
  * only tools, new packages) are not counted: they are transient or unknown.
+ *
+ * <p>Sources: every fixed-output derivation of the new closure whose output the store lacks,
+ * and which a derivation to build takes as input, is a source of the unit, tied to that
+ * derivation's output (the planner counts it in the step that builds that output, and not
+ * after: the step's collection takes it). Its size, in this order: a binary cache's narinfo;
+ * the old counterpart of the output it is built into (a source is taken to be as big as the
+ * package built from it: a compressed tarball is smaller than what it unpacks to, but a build
+ * unpacks it next to itself, so the pair errs high rather than low); else the median path of
+ * the current system. Once a step built the unit, the shared estimator's learned share of
+ * its peak replaces the counterpart (see docs/estimates.md).
  */
 public final class StoreFootprints {
 
@@ -43,6 +55,9 @@ public final class StoreFootprints {
     private final Map<String, Footprint> footprints = new LinkedHashMap<>();
     private final Map<String, Long> itemBytes = new HashMap<>();
     private final Map<String, UnitSize> sizes = new LinkedHashMap<>();
+    private final Function<String, OptionalLong> learnedPeak;
+    private final Map<StorePath, PathInfo> cache;
+    private final long median;
 
     /**
      * @param masking   the upgrade's cut and units
@@ -55,6 +70,20 @@ public final class StoreFootprints {
      */
     public StoreFootprints(Masking masking, DerivationSource source, Map<StorePath, PathInfo> current,
                            Map<StorePath, PathInfo> cache, Set<StorePath> pinned, double growth) {
+        this(masking, source, current, cache, pinned, growth, unit -> OptionalLong.empty());
+    }
+
+    /**
+     * @param learnedPeak what a step that built a unit (by package name) measured of it at its
+     *                    peak, when this host built it before (the shared estimator's notes)
+     */
+    public StoreFootprints(Masking masking, DerivationSource source, Map<StorePath, PathInfo> current,
+                           Map<StorePath, PathInfo> cache, Set<StorePath> pinned, double growth,
+                           Function<String, OptionalLong> learnedPeak) {
+        this.learnedPeak = learnedPeak;
+        this.cache = cache;
+        List<Long> all = current.values().stream().map(PathInfo::narSize).sorted().toList();
+        this.median = all.isEmpty() ? 0 : all.get(all.size() / 2);
         current.forEach((path, info) -> itemBytes.put(path.path(), info.narSize()));
         cache.forEach((path, info) -> itemBytes.putIfAbsent(path.path(), info.narSize()));
         Map<String, PathInfo> counterparts = counterparts(current.values());
@@ -77,6 +106,7 @@ public final class StoreFootprints {
             long oldBytes = bytes(oldItems);
             oldItems.removeAll(pinnedItems);
             Set<String> newItems = new HashSet<>();
+            Map<String, String> sources = new HashMap<>();
             boolean fromCache = false;
             if (unit.newDrv().isPresent()) {
                 Collection<StorePath> outputs = source.outputs(unit.newDrv().get()).values();
@@ -86,13 +116,14 @@ public final class StoreFootprints {
                     newItems.addAll(closure(outputs, both));
                     fromCache = true;
                 } else {
-                    newItems.addAll(estimate(unit.newDrv().get(), source, current, counterparts, growth));
+                    newItems.addAll(estimate(unit.newDrv().get(), source, current, counterparts, growth, sources));
                 }
             }
             newItems.removeAll(base);
             long newBytes = bytes(newItems);
             newItems.removeAll(pinnedItems);
-            footprints.put(unit.key(), new Footprint(unit.key(), oldItems, newItems, forced.contains(unit.key())));
+            footprints.put(unit.key(), new Footprint(unit.key(), oldItems, newItems, forced.contains(unit.key()),
+                    sources));
             sizes.put(unit.key(), new UnitSize(oldBytes, newBytes, fromCache));
         }
     }
@@ -113,7 +144,7 @@ public final class StoreFootprints {
     }
 
     private Set<String> estimate(StorePath drv, DerivationSource source, Map<StorePath, PathInfo> current,
-                                 Map<String, PathInfo> counterparts, double growth) {
+                                 Map<String, PathInfo> counterparts, double growth, Map<String, String> sources) {
         Set<String> items = new HashSet<>();
         Set<StorePath> seen = new HashSet<>();
         Deque<StorePath> queue = new ArrayDeque<>(List.of(drv));
@@ -129,9 +160,13 @@ public final class StoreFootprints {
             Derivation d = read.get();
             queue.addAll(d.inputDrvs().keySet());
             if (d.isFixedOutput()) {
-                continue; // a source: fetched for the build and collected after; its size is unknown
+                continue; // a source: counted below, with the derivation built from it
             }
             String name = DrvName.parse(d.name()).name();
+            Collection<StorePath> outs = d.outputPaths().values();
+            if (!outs.isEmpty() && !current.keySet().containsAll(outs)) {
+                addSources(d, name, source, current, counterparts, sources);
+            }
             d.outputPaths().forEach((output, out) -> {
                 if (current.containsKey(out)) {
                     items.add(out.path());
@@ -145,6 +180,40 @@ public final class StoreFootprints {
             });
         }
         return items;
+    }
+
+    /** The sources {@code d} is built from that the store lacks, each tied to {@code d}'s first output. */
+    private void addSources(Derivation d, String name, DerivationSource source, Map<StorePath, PathInfo> current,
+                            Map<String, PathInfo> counterparts, Map<String, String> sources) {
+        String builtInto = d.outputPaths().getOrDefault("out", d.outputPaths().values().iterator().next()).path();
+        for (StorePath input : d.inputDrvs().keySet()) {
+            Optional<Derivation> read = source.read(input);
+            if (read.isEmpty() || !read.get().isFixedOutput()) {
+                continue;
+            }
+            for (StorePath out : read.get().outputPaths().values()) {
+                if (current.containsKey(out)) {
+                    continue;
+                }
+                sources.putIfAbsent(out.path(), builtInto);
+                itemBytes.computeIfAbsent(out.path(), p -> sourceBytes(out, name, counterparts));
+            }
+        }
+    }
+
+    /** A missing source's size: the cache's, what was learned, the counterpart's of what it builds, the median. */
+    private long sourceBytes(StorePath out, String builtName, Map<String, PathInfo> counterparts) {
+        PathInfo cached = cache.get(out);
+        if (cached != null) {
+            return cached.narSize();
+        }
+        PathInfo counterpart = counterparts.get(builtName + "!out");
+        OptionalLong learned = learnedPeak.apply(builtName);
+        if (learned.isPresent() && counterpart != null) {
+            // The learned peak covers the unit's outputs and its sources: the rest is the source.
+            return Math.max(0, learned.getAsLong() - counterpart.narSize());
+        }
+        return counterpart != null ? counterpart.narSize() : median;
     }
 
     /** Old paths by name without version and output name, e.g. {@code openssl!dev}. */

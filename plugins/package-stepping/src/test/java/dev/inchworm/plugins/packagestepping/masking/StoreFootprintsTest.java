@@ -72,6 +72,32 @@ class StoreFootprintsTest {
     }
 
     @Test
+    void aSourceTheStoreLacksIsTiedToWhatIsBuiltFromItAndSizedByItsCounterpart() {
+        // tool 2.0 is built from a tarball the store lacks (its old one was collected)
+        StorePath libc1 = tree.add("libc-1", Map.of());
+        StorePath tool1 = tree.add("tool-1.0", Map.of(), libc1);
+        StorePath top1 = tree.add("nixos-system", CutAndUnitsTest.CHEAP,
+                tree.add("system-path", CutAndUnitsTest.CHEAP, tool1));
+        StorePath tarball = tree.fixed("tool-2.0.tar.gz", Map.of());
+        StorePath tool2 = tree.add("tool-2.0", Map.of(), libc1, tarball);
+        StorePath top2 = tree.add("nixos-system", CutAndUnitsTest.CHEAP,
+                tree.add("system-path", CutAndUnitsTest.CHEAP, tool2));
+        current.clear();
+        built(libc1, 30);
+        built(tool1, 50, libc1);
+        Masking m = new Masking(tree.source(), top2, top1);
+
+        StoreFootprints plain = new StoreFootprints(m, tree.source(), current, Map.of(), Set.of(), 1.0);
+        StoreFootprints learned = new StoreFootprints(m, tree.source(), current, Map.of(), Set.of(), 1.0,
+                unit -> unit.equals("tool") ? java.util.OptionalLong.of(120) : java.util.OptionalLong.empty());
+
+        Footprint tool = byKey(plain).get("tool");
+        assertEquals(Map.of(out(tarball).path(), out(tool2).path()), tool.sources());
+        assertEquals(50L, plain.itemBytes().get(out(tarball).path()), "as big as the old tool");
+        assertEquals(70L, learned.itemBytes().get(out(tarball).path()), "the learned peak less the output");
+    }
+
+    @Test
     void pinnedPathsAreNeverFreedAndCacheSizesAreExact() {
         Set<StorePath> pinned = Set.copyOf(current.keySet());
         Map<StorePath, PathInfo> cache = Map.of(

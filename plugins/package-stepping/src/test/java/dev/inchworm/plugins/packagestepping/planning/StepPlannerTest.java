@@ -58,6 +58,52 @@ class StepPlannerTest {
     }
 
     @Test
+    void aSourceCountsAtThePeakOfItsStepAndIsGoneAfter() {
+        // Two leaves of 100 -> 100, each built from a 100-byte source: together they need 400,
+        // alone 200 (output and source); after a step only the output stays.
+        sizes.put("a-src", 100L);
+        sizes.put("b-src", 100L);
+        sizes.put("a-old", 100L);
+        sizes.put("a-new", 100L);
+        sizes.put("b-old", 100L);
+        sizes.put("b-new", 100L);
+        List<Footprint> units = List.of(
+                new Footprint("a", Set.of("a-old"), Set.of("a-new"), false, Map.of("a-src", "a-new")),
+                new Footprint("b", Set.of("b-old"), Set.of("b-new"), false, Map.of("b-src", "b-new")));
+
+        Schedule.Steps roomy = steps(new StepPlanner(sizes, 400, 0, 0).plan(units));
+        Schedule.Steps tight = steps(new StepPlanner(sizes, 399, 0, 0).plan(units));
+
+        assertEquals(1, roomy.batches().size());
+        assertEquals(400, roomy.batches().get(0).addedBytes(), "both outputs and both sources");
+        assertEquals(2, tight.batches().size(), tight.toString());
+        // The second step starts with a's new output in place of a's old one (collected) and
+        // without a's source: it adds b's output and b's source only.
+        assertEquals(List.of(200L, 200L), tight.batches().stream().map(Schedule.Batch::addedBytes).toList());
+        assertEquals(200, tight.peakBytes());
+    }
+
+    @Test
+    void aSharedLibrarysSourceComesWithTheLibrarysStepOnly() {
+        // Two apps over a library rebuilt from its 50-byte source: the first step builds the
+        // library and fetches its source; the second finds the library built and fetches nothing.
+        sizes.put("lib-src", 50L);
+        sizes.put("lib-new", 10L);
+        sizes.put("lib-old", 10L);
+        List<Footprint> units = new ArrayList<>();
+        for (String app : List.of("x", "y")) {
+            sizes.put(app + "-old", 30L);
+            sizes.put(app + "-new", 30L);
+            units.add(new Footprint(app, Set.of(app + "-old", "lib-old"), Set.of(app + "-new", "lib-new"), false,
+                    Map.of("lib-src", "lib-new")));
+        }
+
+        Schedule.Steps steps = steps(new StepPlanner(sizes, 90, 0, 1).plan(units));
+
+        assertEquals(List.of(90L, 30L), steps.batches().stream().map(Schedule.Batch::addedBytes).toList());
+    }
+
+    @Test
     void twoBigUnitsThatDoNotFitTogetherTakeTwoSteps() {
         List<Footprint> units = List.of(unit("firefox", 100, 110), unit("libreoffice", 200, 210));
 
