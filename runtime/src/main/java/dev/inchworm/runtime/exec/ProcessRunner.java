@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one way Inchworm starts a process: from an argument list (never a shell string), with
@@ -65,6 +67,8 @@ public final class ProcessRunner implements CommandRunner {
     // After the tree is killed, a grandchild that escaped it may still hold a pipe open:
     // the readers are given this long to see end-of-file, then left behind (daemon threads).
     private static final Duration DRAIN_AFTER_KILL = Duration.ofSeconds(5);
+
+    private static final Logger LOG = LoggerFactory.getLogger("inchworm.exec");
 
     private final List<String> prefix;
     private final Map<String, String> baseEnvironment;
@@ -199,8 +203,20 @@ public final class ProcessRunner implements CommandRunner {
         if (streamed != null) {
             streamed.rethrow(argv);
         }
+        Duration took = Duration.between(start, Instant.now());
+        if (LOG.isDebugEnabled()) {
+            // Where a run's time goes outside Java: every command, its exit and its wall time.
+            LOG.debug("ran {} in {} ms, exit {}", shown(argv), took.toMillis(), exitCode);
+        }
         return new CommandResult(argv, exitCode, stdout.text(), stderr.tail(), stdout.truncated(),
-                timedOut, Duration.between(start, Instant.now()), stdout.logFile());
+                timedOut, took, stdout.logFile());
+    }
+
+    /** The command for the debug log: its first arguments, and how many more there were. */
+    private static String shown(List<String> argv) {
+        int keep = Math.min(argv.size(), 9);
+        String head = String.join(" ", argv.subList(0, keep));
+        return argv.size() > keep ? head + " ... (" + (argv.size() - keep) + " more)" : head;
     }
 
     /**

@@ -29,12 +29,25 @@ import java.util.TreeSet;
 public final class ModuloHashes {
 
     private final Function<StorePath, Optional<Derivation>> source;
+    private final Function<StorePath, Optional<SortedMap<String, byte[]>>> computed;
     private final Map<StorePath, Derivation> remembered = new HashMap<>();
     private final Map<StorePath, SortedMap<String, byte[]>> memo = new HashMap<>();
 
     /** @param source the derivation at a path, empty when the store does not hold it */
     public ModuloHashes(Function<StorePath, Optional<Derivation>> source) {
+        this(source, drv -> Optional.empty());
+    }
+
+    /**
+     * @param source   the derivation at a path, empty when the store does not hold it
+     * @param computed the hashes of a derivation when the caller computed them already (a
+     *                 source that keeps only part of a derivation's text must); empty: compute
+     *                 them from the derivation
+     */
+    public ModuloHashes(Function<StorePath, Optional<Derivation>> source,
+                        Function<StorePath, Optional<SortedMap<String, byte[]>>> computed) {
         this.source = source;
+        this.computed = computed;
     }
 
     /** Makes a derivation that is not (yet) in the source known at its path. */
@@ -100,9 +113,12 @@ public final class ModuloHashes {
         return memo.get(drvPath);
     }
 
-    /** The hashes memoised here; null when not computed yet. */
+    /** The hashes memoised here or computed by the caller already; null when neither. */
     private SortedMap<String, byte[]> known(StorePath drvPath) {
         SortedMap<String, byte[]> known = memo.get(drvPath);
+        if (known == null && !remembered.containsKey(drvPath)) {
+            known = computed.apply(drvPath).orElse(null);
+        }
         return known;
     }
 

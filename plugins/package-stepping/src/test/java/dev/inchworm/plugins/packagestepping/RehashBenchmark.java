@@ -3,7 +3,7 @@ package dev.inchworm.plugins.packagestepping;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.plugins.packagestepping.derivation.DerivationSource;
-import dev.inchworm.plugins.packagestepping.derivation.ModuloHashes;
+import dev.inchworm.api.nix.derivation.ModuloHashes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,7 +82,7 @@ public final class RehashBenchmark {
     /** Re-derives every derivation from its text; returns how many disagree with Nix's paths. */
     static int rederiveAll(Map<StorePath, String> texts) {
         DerivationSource source = DerivationSource.ofAterms(p -> Optional.ofNullable(texts.get(p)));
-        ModuloHashes hashes = new ModuloHashes(source);
+        ModuloHashes hashes = source.moduloHasher();
         int mismatches = 0;
         for (StorePath path : texts.keySet()) {
             Derivation drv = source.require(path);

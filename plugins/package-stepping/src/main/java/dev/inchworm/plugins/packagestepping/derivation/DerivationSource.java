@@ -1,6 +1,7 @@
 package dev.inchworm.plugins.packagestepping.derivation;
 
 import dev.inchworm.api.nix.derivation.Derivation;
+import dev.inchworm.api.nix.derivation.ModuloHashes;
 
 import dev.inchworm.api.nix.StorePath;
 import java.util.HashMap;
@@ -38,6 +39,11 @@ public interface DerivationSource {
      */
     default Optional<SortedMap<String, byte[]>> moduloHashes(StorePath drv) {
         return Optional.empty();
+    }
+
+    /** The modulo hashes over this source, using the hashes it computed already. */
+    default ModuloHashes moduloHasher() {
+        return new ModuloHashes(this::read, this::moduloHashes);
     }
 
     /** Reads {@code drv} or fails with a message naming it. */

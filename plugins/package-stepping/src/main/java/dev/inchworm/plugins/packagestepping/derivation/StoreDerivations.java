@@ -1,5 +1,6 @@
 package dev.inchworm.plugins.packagestepping.derivation;
 
+import dev.inchworm.api.nix.derivation.ModuloHashes;
 import dev.inchworm.api.nix.Nix;
 import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
@@ -70,7 +71,7 @@ public final class StoreDerivations implements DerivationSource {
     private final Set<StorePath> gone = new HashSet<>();
     private final Map<StorePath, Boolean> validity = new HashMap<>();
     private final Map<StorePath, SortedMap<String, StorePath>> derived = new HashMap<>();
-    private final ModuloHashes hasher = new ModuloHashes(this);
+    private final ModuloHashes hasher = moduloHasher();
 
     /** A source with a memory of its own. */
     public StoreDerivations(Nix nix) {

@@ -4,7 +4,7 @@ import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.plugins.packagestepping.derivation.DerivationSource;
-import dev.inchworm.plugins.packagestepping.derivation.ModuloHashes;
+import dev.inchworm.api.nix.derivation.ModuloHashes;
 import dev.inchworm.api.nix.derivation.DerivationOutput;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -94,7 +94,7 @@ public final class Masking {
         this.target = target;
         this.old = oldCut.apply(target);
         this.units = Units.match(target, this.old);
-        this.hashes = new ModuloHashes(source);
+        this.hashes = source.moduloHasher();
         this.unmaskable = findUnmaskable();
     }
 

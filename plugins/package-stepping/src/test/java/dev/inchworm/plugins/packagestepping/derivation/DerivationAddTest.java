@@ -72,7 +72,7 @@ class DerivationAddTest {
         Derivation blank = new Derivation("special", new java.util.TreeMap<>(Map.of("out", DerivationOutput.deferred())),
                 new java.util.TreeMap<>(), new java.util.TreeSet<>(List.of(source)), "x86_64-linux", "/bin/sh",
                 List.of("-c", "echo \"$text\""), new java.util.TreeMap<>(env));
-        Derivation drv = new ModuloHashes(DerivationSource.of(Map.of())).withOutputPaths(blank);
+        Derivation drv = DerivationSource.of(Map.of()).moduloHasher().withOutputPaths(blank);
         List<StorePath> added = add("special.nix", DerivationAdd.expression(drv));
         assertEquals(List.of(drv.path()), added);
         assertEquals(drv.aterm(), sandbox.read(drv.path()).orElseThrow());

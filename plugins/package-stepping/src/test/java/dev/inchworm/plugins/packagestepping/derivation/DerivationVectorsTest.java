@@ -1,5 +1,6 @@
 package dev.inchworm.plugins.packagestepping.derivation;
 
+import dev.inchworm.api.nix.derivation.ModuloHashes;
 import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.api.nix.derivation.DerivationOutput;
 
@@ -78,7 +79,7 @@ class DerivationVectorsTest {
     void vectorOutputPathsRecompute(String file) {
         StorePath path = new StorePath(StorePath.STORE_DIR + "/" + file);
         Derivation drv = Derivation.read(path, resource("vectors", file));
-        ModuloHashes hashes = new ModuloHashes(vectorSource());
+        ModuloHashes hashes = vectorSource().moduloHasher();
         assertEquals(drv.outputPaths(), hashes.outputPaths(drv), "outputs of " + file);
         // Filling the outputs of the blanked derivation gives back the very file.
         assertEquals(drv, hashes.withOutputPaths(blanked(drv)));
@@ -106,7 +107,7 @@ class DerivationVectorsTest {
         StorePath path = new StorePath(StorePath.STORE_DIR + "/" + file);
         Derivation drv = Derivation.read(path, resource("go-nix", file));
         assertTrue(drv.isFixedOutput());
-        ModuloHashes hashes = new ModuloHashes(DerivationSource.of(Map.of()));
+        ModuloHashes hashes = DerivationSource.of(Map.of()).moduloHasher();
         assertEquals(drv.outputPaths(), hashes.outputPaths(drv));
         // A flat sha256 output path is an output:out path, not a source path.
         assertEquals(new StorePath("/nix/store/x9cyj78gzd1wjf0xsiad1pa3ricbj566-bash44-023"), hashes.outputPaths(drv).get("out"));
@@ -119,7 +120,7 @@ class DerivationVectorsTest {
         for (String file : List.of("cl5fr6hlr6hdqza2vgb9qqy5s26wls8i-jq-1.6.drv", "0zhkga32apid60mm7nh92z2970im5837-bootstrap-tools.drv")) {
             StorePath path = new StorePath(StorePath.STORE_DIR + "/" + file);
             Derivation drv = Derivation.read(path, resource("go-nix", file));
-            ModuloHashes hashes = new ModuloHashes(DerivationSource.of(Map.of()));
+            ModuloHashes hashes = DerivationSource.of(Map.of()).moduloHasher();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> hashes.outputPaths(drv));
             assertTrue(e.getMessage().contains("is not in the store"), e.getMessage());
         }

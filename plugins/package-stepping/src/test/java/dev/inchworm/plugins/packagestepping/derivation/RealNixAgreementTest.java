@@ -1,5 +1,6 @@
 package dev.inchworm.plugins.packagestepping.derivation;
 
+import dev.inchworm.api.nix.derivation.ModuloHashes;
 import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.api.nix.derivation.StorePaths;
 import dev.inchworm.api.nix.derivation.NixBase32;
@@ -52,7 +53,7 @@ class RealNixAgreementTest {
         List<StorePath> paths = sandbox.derivationPaths();
         assertTrue(paths.size() > COUNT, "the store holds " + paths.size() + " derivations");
         DerivationSource source = sandbox.derivations();
-        ModuloHashes hashes = new ModuloHashes(source);
+        ModuloHashes hashes = source.moduloHasher();
         Map<Derivation.Kind, Integer> kinds = new EnumMap<>(Derivation.Kind.class);
         int multi = 0;
         int structured = 0;
@@ -89,7 +90,7 @@ class RealNixAgreementTest {
         StorePath uses = sandbox.derivationPaths().stream().filter(p -> p.name().equals("uses-twins.drv")).findFirst().orElseThrow();
         Derivation drv = sandbox.derivations().require(uses);
         assertEquals(2, drv.inputDrvs().size());
-        ModuloHashes hashes = new ModuloHashes(sandbox.derivations());
+        ModuloHashes hashes = sandbox.derivations().moduloHasher();
         List<byte[]> twinHashes = drv.inputDrvs().keySet().stream().map(p -> hashes.of(p).get("out")).toList();
         assertEquals(HexFormat.of().formatHex(twinHashes.get(0)), HexFormat.of().formatHex(twinHashes.get(1)));
         assertEquals(drv.outputPaths(), hashes.outputPaths(drv));

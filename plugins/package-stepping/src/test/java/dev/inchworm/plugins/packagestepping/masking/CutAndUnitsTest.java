@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.plugins.packagestepping.derivation.DerivationSource;
-import dev.inchworm.plugins.packagestepping.derivation.ModuloHashes;
+import dev.inchworm.api.nix.derivation.ModuloHashes;
 import dev.inchworm.api.nix.derivation.DerivationOutput;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +36,7 @@ class CutAndUnitsTest {
             fullEnv.put("out", "");
             Derivation blank = new Derivation(name, new TreeMap<>(Map.of("out", DerivationOutput.deferred())), inputDrvs,
                     new TreeSet<>(), "x86_64-linux", "/bin/sh", List.of(), new TreeMap<>(fullEnv));
-            Derivation drv = new ModuloHashes(DerivationSource.of(all)).withOutputPaths(blank);
+            Derivation drv = DerivationSource.of(all).moduloHasher().withOutputPaths(blank);
             all.put(drv.path(), drv);
             return drv.path();
         }
@@ -47,7 +47,7 @@ class CutAndUnitsTest {
             Derivation blank = new Derivation(name, new TreeMap<>(Map.of("out", new DerivationOutput("", "sha256",
                     "0000000000000000000000000000000000000000000000000000000000000000"))),
                     new TreeMap<>(), new TreeSet<>(), "x86_64-linux", "/bin/sh", List.of(), new TreeMap<>(fullEnv));
-            Derivation drv = new ModuloHashes(DerivationSource.of(all)).withOutputPaths(blank);
+            Derivation drv = DerivationSource.of(all).moduloHasher().withOutputPaths(blank);
             all.put(drv.path(), drv);
             return drv.path();
         }

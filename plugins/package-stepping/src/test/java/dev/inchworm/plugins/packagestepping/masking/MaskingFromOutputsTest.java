@@ -8,7 +8,7 @@ import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.derivation.Derivation;
 import dev.inchworm.plugins.packagestepping.derivation.DerivationSource;
-import dev.inchworm.plugins.packagestepping.derivation.ModuloHashes;
+import dev.inchworm.api.nix.derivation.ModuloHashes;
 import dev.inchworm.api.nix.derivation.DerivationOutput;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +44,7 @@ class MaskingFromOutputsTest {
         inputs.forEach((drv, outs) -> inputDrvs.put(drv, new TreeSet<>(outs)));
         Derivation blank = new Derivation(name, outputs, inputDrvs, new TreeSet<>(), "x86_64-linux", "/bin/sh",
                 List.of(), new TreeMap<>(fullEnv));
-        Derivation drv = new ModuloHashes(DerivationSource.of(all)).withOutputPaths(blank);
+        Derivation drv = DerivationSource.of(all).moduloHasher().withOutputPaths(blank);
         all.put(drv.path(), drv);
         return drv.path();
     }
