@@ -4,31 +4,14 @@ import dev.inchworm.runtime.engine.Plan;
 import dev.inchworm.runtime.engine.UpgradeRequest;
 import java.io.PrintWriter;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code inchworm plan}: what an upgrade would do now. Changes nothing on the host. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Show what an upgrade would do: the steps, what each builds, its estimated bytes and the free "
                 + "bytes. No change to the host (evaluation may add .drv files to the store).")
-final class PlanCommand implements Callable<Integer> {
-
-    @ParentCommand
-    private InchwormCommand root;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private ProfileOption profileOption;
-
-    @Mixin
-    private OutputOption output;
+final class PlanCommand extends HostCommand {
 
     @Option(names = "--to", paramLabel = "REV", description = "Target revision (default: HEAD).")
     private String to;

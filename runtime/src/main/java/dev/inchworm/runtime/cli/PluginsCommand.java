@@ -11,30 +11,13 @@ import dev.inchworm.runtime.plugin.RegisteredExtension;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code inchworm plugins}: what loaded, what each plugin supplies, and what failed to load. */
 @Command(name = "plugins", mixinStandardHelpOptions = true,
         description = "List the loaded plugins, their extension points and ids, and the plugins that failed to load.")
-final class PluginsCommand implements Callable<Integer> {
-
-    @ParentCommand
-    private InchwormCommand root;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private ProfileOption profileOption;
-
-    @Mixin
-    private OutputOption output;
+final class PluginsCommand extends HostCommand {
 
     @Override
     public Integer call() {

@@ -9,29 +9,12 @@ import dev.inchworm.runtime.plugin.PluginException;
 import dev.inchworm.runtime.plugin.Selected;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code inchworm probe}: one measurement by the profile's storage probe. Changes nothing. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
         description = "Measure free space and inodes with the profile's storage probe (the store, and /boot when configured).")
-final class ProbeCommand implements Callable<Integer> {
-
-    @ParentCommand
-    private InchwormCommand root;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private ProfileOption profileOption;
-
-    @Mixin
-    private OutputOption output;
+final class ProbeCommand extends HostCommand {
 
     @Override
     public Integer call() {

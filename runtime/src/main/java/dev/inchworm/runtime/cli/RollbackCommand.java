@@ -4,31 +4,14 @@ import dev.inchworm.runtime.engine.Reports;
 import dev.inchworm.runtime.engine.RunReport;
 import dev.inchworm.runtime.journal.RunResult;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code inchworm rollback}: back to the generation before the last run. Exit 0 restored, 4 not, 5 locked. */
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         description = "Bring the host back to the system the last run started from (an interrupted run, or the "
                 + "last upgrade), with the profile's rollback.")
-final class RollbackCommand implements Callable<Integer> {
-
-    @ParentCommand
-    private InchwormCommand root;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private ProfileOption profileOption;
-
-    @Mixin
-    private OutputOption output;
+final class RollbackCommand extends HostCommand {
 
     @Option(names = "--progress", description = "Show progress on standard error even when it is not a terminal.")
     private boolean progress;

@@ -6,32 +6,15 @@ import dev.inchworm.runtime.engine.RunReport;
 import dev.inchworm.runtime.engine.UpgradeRequest;
 import java.io.PrintWriter;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code inchworm upgrade}: the main job. Exit 0 upgraded (or already current), 3 rolled back, 4 not restored, 5 locked. */
 @Command(name = "upgrade", mixinStandardHelpOptions = true,
         description = {"Upgrade the host to a revision of its system source, in steps that fit on the disk; "
                 + "on failure, roll back to where it started.",
                 "An interrupted run is taken over first (resumed, or rolled back as engine.onInterrupted says)."})
-final class UpgradeCommand implements Callable<Integer> {
-
-    @ParentCommand
-    private InchwormCommand root;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private ProfileOption profileOption;
-
-    @Mixin
-    private OutputOption output;
+final class UpgradeCommand extends HostCommand {
 
     @Option(names = "--to", paramLabel = "REV", description = "Target revision (commit, branch, tag; default: HEAD).")
     private String to;

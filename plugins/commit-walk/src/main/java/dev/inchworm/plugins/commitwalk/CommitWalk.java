@@ -13,7 +13,6 @@ import dev.inchworm.api.strategy.StrategyContext;
 import dev.inchworm.api.strategy.UpgradeStrategy;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -133,8 +132,8 @@ public final class CommitWalk implements UpgradeStrategy<CommitWalk.Settings> {
                 .indexOf(failedAt.get()) + 1;
         if (distance <= 1) {
             return Proposal.pass("step '" + failed.description() + "' ran out of disk with a single commit "
-                    + failedAt.get().shortId() + " (estimated " + show(failed.estimatedBytes()) + " + "
-                    + show(context.reserveBytes()) + " reserve; " + show(context.storage().store().freeBytes())
+                    + failedAt.get().shortId() + " (estimated " + ByteSize.format(failed.estimatedBytes()) + " + "
+                    + ByteSize.format(context.reserveBytes()) + " reserve; " + ByteSize.format(context.storage().store().freeBytes())
                     + " free now)");
         }
         int cap = distance / 2;
@@ -230,7 +229,7 @@ public final class CommitWalk implements UpgradeStrategy<CommitWalk.Settings> {
             String description = "walk to " + revision.shortId() + " (" + ahead + (ahead == 1 ? " commit" : " commits")
                     + ", " + evaluations.fresh() + (evaluations.fresh() == 1 ? " evaluation" : " evaluations") + ")";
             context.host().log().info("commit-walk: {} of {} commits to the target; estimated {} of {} free; "
-                    + "{} evaluations in this run", description, commits.size(), show(need.get(index)), show(free),
+                    + "{} evaluations in this run", description, commits.size(), ByteSize.format(need.get(index)), ByteSize.format(free),
                     evaluations.count());
             return Proposal.next(new Step(description, evaluation.drv(), evaluation.toplevel(), need.get(index),
                     NewBytes.units(dryRuns.get(index)), Optional.of(revision)));
@@ -244,16 +243,12 @@ public final class CommitWalk implements UpgradeStrategy<CommitWalk.Settings> {
                 // Nothing to hand over to: try it; the engine reclaims first, and a failure ends the walk.
                 context.host().log().info("commit-walk: the next commit {} needs about {} with the reserve, {} are "
                         + "free; trying it as the last strategy", revision.shortId(),
-                        show(bytes + context.reserveBytes()), show(free));
+                        ByteSize.format(bytes + context.reserveBytes()), ByteSize.format(free));
                 return step(index);
             }
             return Proposal.pass("the next commit that changes the system, " + revision.shortId() + " (" + (index + 1)
-                    + " ahead), needs about " + show(bytes) + " + " + show(context.reserveBytes()) + " reserve, but "
-                    + show(free) + " are free");
+                    + " ahead), needs about " + ByteSize.format(bytes) + " + " + ByteSize.format(context.reserveBytes()) + " reserve, but "
+                    + ByteSize.format(free) + " are free");
         }
-    }
-
-    static String show(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }
