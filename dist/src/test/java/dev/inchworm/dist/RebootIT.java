@@ -102,6 +102,10 @@ class RebootIT {
             JsonNode reboot = report.get("reboot");
             assertTrue(reboot.get("freesBytes").asLong() >= ShedCase.BLENDER / 2, reboot.toString());
             assertTrue(reboot.get("why").asText().contains("engine.reboot.allowed is false"), reboot.toString());
+            // before pausing, the plain rebuild was tried once from the switched step: out of disk
+            JsonNode last = report.get("steps").get(report.get("steps").size() - 1);
+            assertEquals("last-try", last.get("strategy").asText(), report.get("steps").toString());
+            assertEquals("out-of-disk", last.get("outcome").asText(), last.toString());
             Dist.Result status = run.inchworm(Map.of(), "status", "--profile", run.profile.toString());
             assertTrue(status.out().contains("awaiting a reboot"), status.out());
             // what each pin holds: before the run, the booted (and current) studio holds both old

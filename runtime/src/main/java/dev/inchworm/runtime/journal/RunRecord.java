@@ -151,6 +151,8 @@ public record RunRecord(int format, String runId, String host, Instant startedAt
     }
 
     private static final String REBOOTS = "reboots";
+    private static final String STEPS_BEFORE_REBOOT = "stepsBeforeReboot";
+    private static final String PAUSE_DEFERRED = "pauseDeferred";
     private static final String BOOT_FELL_BACK = "bootFellBack";
 
     /** What the run awaits a reboot into, while it does (run phase AWAITING_REBOOT). */
@@ -171,7 +173,31 @@ public record RunRecord(int format, String runId, String host, Instant startedAt
         Map<String, String> engine = new LinkedHashMap<>(notes.getOrDefault(ENGINE_NOTES, Map.of()));
         RebootWait.removeFrom(engine);
         engine.put(REBOOTS, Integer.toString(reboots() + 1));
+        engine.put(STEPS_BEFORE_REBOOT, Integer.toString(steps.size()));
         return withNotes(ENGINE_NOTES, engine);
+    }
+
+    /**
+     * The strategy (its index in the chain) that could go on only after a reboot the run may
+     * not take, while the engine's last try comes first; empty when none.
+     */
+    public Optional<Integer> pauseDeferred() {
+        return Optional.ofNullable(notes.getOrDefault(ENGINE_NOTES, Map.of()).get(PAUSE_DEFERRED)).map(Integer::valueOf);
+    }
+
+    /** Notes the strategy whose pause is put off for the last try. */
+    public RunRecord withPauseDeferred(int strategyIndex) {
+        Map<String, String> engine = new LinkedHashMap<>(notes.getOrDefault(ENGINE_NOTES, Map.of()));
+        engine.put(PAUSE_DEFERRED, Integer.toString(strategyIndex));
+        return withNotes(ENGINE_NOTES, engine);
+    }
+
+    /**
+     * How many of the steps came before the last reboot into a step (0 without one): a step
+     * that ran out of disk before it may fit after it, the booted system's pin being gone.
+     */
+    public int stepsBeforeReboot() {
+        return Integer.parseInt(notes.getOrDefault(ENGINE_NOTES, Map.of()).getOrDefault(STEPS_BEFORE_REBOOT, "0"));
     }
 
     /** The wait is over without a reboot into the step: {@code fellBack} says what the host booted instead, if anything. */

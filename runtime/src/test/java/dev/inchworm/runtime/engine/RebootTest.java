@@ -110,7 +110,9 @@ class RebootTest {
         MemoryNix.Drv half = f.nix.system("1.5", f.app2, f.lib2);
         f.nix.boot(f.sys1.out());
         f.strategy(new PinAware(List.of(f.sys1, half, f.sys2)));
-        f.config = new EngineConfig(MIB, EngineConfig.Interrupted.RESUME).withReboot(reboot);
+        // Without the last try: these are the reboot's decisions (the last try before a pause
+        // has a test of its own).
+        f.config = new EngineConfig(MIB, EngineConfig.Interrupted.RESUME).withReboot(reboot).withLastTry(false);
         f.commands = command -> {
             ran.add(command.argv());
             f.nix.reboot();
@@ -195,6 +197,29 @@ class RebootTest {
         assertEquals(RunResult.UPGRADED, done.result());
         assertEquals(paused.runId(), done.runId());
         assertEquals(1, f.nix.reboots.size());
+    }
+
+    @Test
+    void beforePausingForARebootItMayNotTakeTheRunTriesThePlainRebuildOnce() {
+        EngineFixture f = world(RebootConfig.defaults());
+        f.config = f.config.withLastTry(true);
+        RunReport fits = f.engine().upgrade(request(f), Progress.QUIET);
+
+        assertEquals(RunResult.UPGRADED, fits.result(), String.valueOf(fits.failure()));
+        assertEquals(f.sys2.out(), f.nix.currentToplevel());
+        assertEquals(List.of(), ran, "no reboot");
+        assertEquals("last-try", fits.steps().get(fits.steps().size() - 1).strategy());
+
+        // Where the plain rebuild fails to build (not for want of disk), a reboot would not
+        // help: the run fails and rolls back instead of pausing.
+        EngineFixture g = world(state.resolve("failing"), RebootConfig.defaults());
+        g.config = g.config.withLastTry(true);
+        g.nix.failBuildOf(g.sys2);
+        RunReport failed = g.engine().upgrade(request(g), Progress.QUIET);
+
+        assertEquals(RunResult.ROLLED_BACK, failed.result(), String.valueOf(failed.failure()));
+        assertEquals("last-try", failed.steps().get(failed.steps().size() - 1).strategy());
+        assertEquals(g.sys1.out(), g.nix.currentToplevel());
     }
 
     @Test

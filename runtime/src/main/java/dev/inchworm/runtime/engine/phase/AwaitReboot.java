@@ -43,11 +43,14 @@ final class AwaitReboot {
      * the booted system's pin is gone, stops the run awaiting a reboot into the current system
      * (rebooting, or paused, as {@code engine.reboot} says). True when it stopped.
      *
-     * @param refusal why the step cannot be taken with the pin, in the strategy's words
-     * @param fits    whether a proposal is a step that can be taken from here
+     * @param refusal  why the step cannot be taken with the pin, in the strategy's words
+     * @param fits     whether a proposal is a step that can be taken from here
+     * @param mayPause false: when the run would pause (a reboot it may not take), it does not
+     *                 stop but notes that strategy in the journal ({@link RunRecord#pauseDeferred})
+     *                 and returns false: the engine's last try comes first, the pause after it
      */
     static boolean stopsFor(ActiveRun run, int index, SystemState current, Evaluation target, String refusal,
-                            Predicate<Proposal> fits) {
+                            Predicate<Proposal> fits, boolean mayPause) {
         RunRecord record = run.record();
         Optional<StorePath> booted = run.nix().bootedSystem();
         List<StepRecord> done = record.doneSteps();
@@ -79,6 +82,10 @@ final class AwaitReboot {
                 + record.bootFellBack().get() + ")"
                 : !reboot.allowsAt(now) ? "it is " + now.withNano(0) + ", outside engine.reboot.window "
                 + reboot.window().orElseThrow() : null;
+        if (pause != null && !mayPause) {
+            run.update(r -> r.withPauseDeferred(index));
+            return false;
+        }
         RunResult result = pause == null ? RunResult.REBOOTING : RunResult.PAUSED;
         String said = pause == null ? why : why + "; not rebooting: " + pause;
         boolean released = release;

@@ -34,7 +34,7 @@ final class ChooseStep {
             int index = record.strategyIndex();
             Optional<Bound<? extends UpgradeStrategy<?>, ?>> at = run.chain().at(index);
             if (at.isEmpty()) {
-                if (lastTry(run, current, target)) {
+                if (lastTry(run, current, target) || pausesForReboot(run, current, target)) {
                     return;
                 }
                 throw new RunFailed(exhausted(run));
@@ -58,8 +58,9 @@ final class ChooseStep {
                 }
             }
             String refusal = passReason(proposal, current, run.record());
+            // A reboot it may take is taken; a pause waits until the last try has failed.
             if (refusal != null && (AwaitReboot.stopsFor(run, index, current, target, refusal,
-                    p -> !passes(p, current, run.record()))
+                    p -> !passes(p, current, run.record()), !lastTryAllowed(run, current, target))
                     || AwaitReboot.plansAhead(run, index, current, target, refusal, p -> !passes(p, current, run.record())))) {
                 return;
             }
@@ -83,19 +84,10 @@ final class ChooseStep {
      */
     private static boolean lastTry(ActiveRun run, SystemState current, Evaluation target) {
         RunRecord record = run.record();
-        if (!run.setup().config().lastTry() || record.passes().isEmpty()) {
+        if (record.passes().isEmpty() || !lastTryAllowed(run, current, target)) {
             return false;
         }
-        // Only estimates can be wrong the other way: a build that failed or hung would again.
-        if (record.steps().stream().anyMatch(s -> s.failure() != null && s.failure().kind() != StepFailure.Kind.OUT_OF_DISK)) {
-            return false;
-        }
-        Step whole = new Step("last try: the plain rebuild to " + record.targetRevision().shortId()
-                + ", as nixos-rebuild would (every strategy passed on estimates)", target.drv(), target.toplevel(),
-                0, java.util.List.of(), Optional.of(record.targetRevision()));
-        if (refusal(whole, current, record) != null) {
-            return false;
-        }
+        Step whole = lastTryStep(record, target);
         Step step;
         try {
             var estimate = run.calls().estimator(current.toplevel()).estimate(target.drv());
@@ -108,6 +100,49 @@ final class ChooseStep {
         run.progress().note("every strategy passed; trying the plain rebuild once as the last try (engine.lastTry)");
         run.update(r -> r.withStepAdded(StepRecord.planned(r.steps().size() + 1, LAST_TRY, planned)));
         return true;
+    }
+
+    /**
+     * Whether the last try may still come from {@code current}: allowed by the profile, no step
+     * failed but for want of disk (only estimates can be wrong the other way: a build that
+     * failed or hung would again), and the target not tried from this very system before.
+     */
+    private static boolean lastTryAllowed(ActiveRun run, SystemState current, Evaluation target) {
+        RunRecord record = run.record();
+        if (!run.setup().config().lastTry()) {
+            return false;
+        }
+        if (record.steps().stream().anyMatch(s -> s.failure() != null && s.failure().kind() != StepFailure.Kind.OUT_OF_DISK)) {
+            return false;
+        }
+        return refusal(lastTryStep(record, target), current, record) == null;
+    }
+
+    private static Step lastTryStep(RunRecord record, Evaluation target) {
+        return new Step("last try: the plain rebuild to " + record.targetRevision().shortId()
+                + ", as nixos-rebuild would (every strategy passed on estimates)", target.drv(), target.toplevel(),
+                0, java.util.List.of(), Optional.of(record.targetRevision()));
+    }
+
+    /**
+     * Once every strategy passed and the last try is past (failed for want of disk, or not
+     * allowed): the strategy whose pause for a reboot the run may not take was put off for the
+     * last try ({@link RunRecord#pauseDeferred}) pauses the run now, on the switched step,
+     * rather than failing it and rolling the host back.
+     */
+    private static boolean pausesForReboot(ActiveRun run, SystemState current, Evaluation target) {
+        RunRecord record = run.record();
+        Optional<Integer> index = record.pauseDeferred();
+        if (index.isEmpty() || run.chain().at(index.get()).isEmpty()
+                || record.steps().stream().anyMatch(s -> s.failure() != null && s.failure().kind() != StepFailure.Kind.OUT_OF_DISK)) {
+            return false;
+        }
+        String id = run.chain().at(index.get()).orElseThrow().id();
+        String refusal = record.passes().stream().filter(p -> p.strategy().equals(id))
+                .reduce((a, b) -> b).map(StrategyPass::reason).orElse(id + " passed");
+        // What a reboot would allow: a step, even one that ran out of disk from here before it.
+        return AwaitReboot.stopsFor(run, index.get(), current, target, refusal,
+                p -> p instanceof Proposal.Next next && refusal(next.step(), current, run.record(), true) == null, true);
     }
 
     private static boolean passes(Proposal proposal, SystemState current, RunRecord record) {
@@ -132,7 +167,15 @@ final class ChooseStep {
             throw new RunFailed(RunFailure.of(why));
         }
         int index = run.record().strategyIndex();
-        Bound<? extends UpgradeStrategy<?>, ?> strategy = run.chain().at(index).orElseThrow(() -> new RunFailed(exhausted(run)));
+        if (run.chain().at(index).isEmpty()) {
+            // The last try failed: closed, what is left is a pause for a reboot, or the end.
+            run.update(r -> closeFailed(r, failed));
+            if (!pausesForReboot(run, run.currentState(), target)) {
+                throw new RunFailed(exhausted(run));
+            }
+            return;
+        }
+        Bound<? extends UpgradeStrategy<?>, ?> strategy = run.chain().at(index).orElseThrow();
         run.progress().note("step " + failed.number() + " failed (" + failure.kind() + "); asking " + strategy.id());
         Proposal proposal = run.chain().afterFailure(index, run.currentState(), target, run.history(),
                 failed.step(), failure.toNixFailure(), InitialRelease.keeps(run.record()));
@@ -175,13 +218,26 @@ final class ChooseStep {
 
     /** Why a proposed step cannot be taken, or null when it can. */
     private static String refusal(Step step, SystemState current, RunRecord run) {
+        return refusal(step, current, run, false);
+    }
+
+    /**
+     * Why a proposed step cannot be taken, or null when it can; {@code asAfterReboot}: as it
+     * would be after a reboot, where no out-of-disk failure before it counts.
+     */
+    private static String refusal(Step step, SystemState current, RunRecord run, boolean asAfterReboot) {
         if (step.toplevel().equals(current.toplevel())) {
             return "it proposed a step to the system the host already runs (" + step.toplevel() + ")";
         }
-        // The same step from the same system would fail the same way: no endless retries.
+        // The same step from the same system would fail the same way: no endless retries. But
+        // one that ran out of disk before a reboot may fit after it (the booted pin is gone).
         StorePath from = run.initial().toplevel();
-        for (StepRecord earlier : run.steps()) {
-            if (earlier.failure() != null && earlier.toplevel().equals(step.toplevel())
+        int beforeReboot = asAfterReboot ? run.steps().size() : run.stepsBeforeReboot();
+        for (int i = 0; i < run.steps().size(); i++) {
+            StepRecord earlier = run.steps().get(i);
+            boolean staleOutOfDisk = i < beforeReboot && earlier.failure() != null
+                    && earlier.failure().kind() == StepFailure.Kind.OUT_OF_DISK;
+            if (earlier.failure() != null && !staleOutOfDisk && earlier.toplevel().equals(step.toplevel())
                     && from.equals(current.toplevel())) {
                 return "it proposed again a step that failed from this system (" + step.description() + ")";
             }
