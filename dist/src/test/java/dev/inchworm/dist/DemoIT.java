@@ -1,6 +1,7 @@
 package dev.inchworm.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -55,6 +56,8 @@ class DemoIT {
         assertTrue(run.output().contains("full-rebuild passes: the whole upgrade needs"), run.output());
         assertTrue(run.output().contains(": blender 4.1 -> 4.2: done") && run.output().contains(": gimp 2.10 -> 2.11: done"),
                 run.output());
+        // predicted, not found by failing: no step ran out of disk, the plan's steps are the run's
+        assertFalse(run.output().contains("\"outcome\" : \"out-of-disk\""), run.output());
         // the target evaluated on its own and the system profile name the same toplevel
         String target = line(run.output(), "the target, evaluated on its own: ");
         assertTrue(target.matches("/nix/store/[a-z0-9]{32}-nixos-system-demo-26\\.11"), target);
