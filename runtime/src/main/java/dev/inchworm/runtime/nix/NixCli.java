@@ -65,10 +65,10 @@ public final class NixCli implements Nix, StoreMaintenance {
     /** What Nix 2.8 says when it trips over an input derivation with only some outputs valid. */
     static final String PARTLY_VALID_INPUT = "requires non-existent output";
 
-    // nix path-info takes paths as arguments: a thousand store paths are about 80 KB of argv,
-    // far under Linux's limit (2 MiB, 128 KiB per argument), and their JSON well under a MiB;
-    // a NixOS closure of 10,000 paths is then ten calls of ~25 ms, not fifty.
-    private static final int PATHS_PER_CALL = 1000;
+    // nix path-info takes paths as arguments, and its JSON is parsed whole: 200 paths a call
+    // keeps both small (a thousand raised the plan's peak heap at NixOS scale; see
+    // docs/benchmarks.md, "NixOS scale").
+    private static final int PATHS_PER_CALL = 200;
     private static final Pattern DERIVATION_NAME = Pattern.compile("[A-Za-z0-9+\\-._?=]+");
     // What nix-store --verify prints about an inconsistency (Nix 2.8 and later).
     private static final List<String> VERIFY_COMPLAINTS = List.of("was modified!", "disappeared",

@@ -140,7 +140,7 @@ final class UpgradeAnalysis {
         if (split.isPresent()) {
             maxUnits = maxUnits == 0 ? split.get() : Math.min(maxUnits, split.get());
         }
-        Schedule schedule = new StepPlanner(footprints.itemBytes(), free, settings.batchBytes(), maxUnits)
+        Schedule schedule = new StepPlanner(footprints.itemBytes(), footprints.sources(), free, settings.batchBytes(), maxUnits)
                 .plan(footprints.footprints());
         Optional<FootprintEstimate> whole = Optional.empty();
         if (schedule instanceof Schedule.Steps one && one.batches().size() == 1) {
@@ -157,7 +157,7 @@ final class UpgradeAnalysis {
             whole = Optional.empty();
             int half = Math.max(1, steps.batches().get(0).units().size() / 2);
             state.limitUnits(maxUnits == 0 ? half : Math.min(maxUnits, half));
-            schedule = new StepPlanner(footprints.itemBytes(), free, settings.batchBytes(),
+            schedule = new StepPlanner(footprints.itemBytes(), footprints.sources(), free, settings.batchBytes(),
                     maxUnits == 0 ? half : Math.min(maxUnits, half)).plan(footprints.footprints());
         }
         return new UpgradeAnalysis(context, source, masking, current, footprints, schedule, free, whole);

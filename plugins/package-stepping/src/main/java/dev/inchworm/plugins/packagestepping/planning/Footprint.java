@@ -1,6 +1,5 @@
 package dev.inchworm.plugins.packagestepping.planning;
 
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -15,23 +14,12 @@ import java.util.Set;
  * @param newItems the items its new version holds (empty for a removed unit)
  * @param forced   the unit goes with the first step whatever the plan (added, removed and
  *                 unmaskable units: every intermediate system has them at their new state)
- * @param sources  the sources its new version is built from (fixed-output paths the store
- *                 lacks), each with the item it is built into: a source is there only while a
- *                 step builds that item, and is collected after the step, so it counts at the
- *                 peak of the step that builds the item and never after
  */
-public record Footprint(String key, Set<String> oldItems, Set<String> newItems, boolean forced,
-                        Map<String, String> sources) {
+public record Footprint(String key, Set<String> oldItems, Set<String> newItems, boolean forced) {
 
     public Footprint {
         Objects.requireNonNull(key, "key");
         oldItems = Set.copyOf(oldItems);
         newItems = Set.copyOf(newItems);
-        sources = Map.copyOf(sources);
-    }
-
-    /** A footprint built from no source the store lacks. */
-    public Footprint(String key, Set<String> oldItems, Set<String> newItems, boolean forced) {
-        this(key, oldItems, newItems, forced, Map.of());
     }
 }

@@ -34,6 +34,7 @@ import java.util.Map;
 public final class StepPlanner {
 
     private final Map<String, Long> itemBytes;
+    private final Map<String, List<String>> sources;
     private final long freeBytes;
     private final long batchBytes;
     private final int maxUnitsPerStep;
@@ -47,7 +48,20 @@ public final class StepPlanner {
      *                        always go together
      */
     public StepPlanner(Map<String, Long> itemBytes, long freeBytes, long batchBytes, int maxUnitsPerStep) {
+        this(itemBytes, Map.of(), freeBytes, batchBytes, maxUnitsPerStep);
+    }
+
+    /**
+     * @param sources for a new item built from sources the store lacks, those sources (items
+     *                sized in {@code itemBytes}): a unit whose new items include it needs them
+     *                at the peak of the step that builds it, and not after (collected). One map
+     *                for all units, not a copy per unit: a mass rebuild's library sources are
+     *                in the closure of every unit.
+     */
+    public StepPlanner(Map<String, Long> itemBytes, Map<String, List<String>> sources, long freeBytes,
+                       long batchBytes, int maxUnitsPerStep) {
         this.itemBytes = Map.copyOf(itemBytes);
+        this.sources = sources;
         this.freeBytes = freeBytes;
         this.batchBytes = batchBytes;
         this.maxUnitsPerStep = maxUnitsPerStep;
@@ -65,11 +79,8 @@ public final class StepPlanner {
         for (Footprint u : sorted) {
             u.oldItems().forEach(i -> ids.putIfAbsent(i, ids.size()));
             u.newItems().forEach(i -> ids.putIfAbsent(i, ids.size()));
-            u.sources().forEach((source, built) -> {
-                ids.putIfAbsent(source, ids.size());
-                ids.putIfAbsent(built, ids.size());
-            });
         }
+        sources.values().forEach(list -> list.forEach(source -> ids.putIfAbsent(source, ids.size())));
         int n = ids.size();
         long[] sizes = new long[n];
         ids.forEach((item, id) -> sizes[id] = itemBytes.getOrDefault(item, 0L));
@@ -84,9 +95,18 @@ public final class StepPlanner {
                 oldHolders[id]++;
             }
             u.newItems().forEach(i -> newBits.set(ids.get(i)));
-            List<String> sources = u.sources().keySet().stream().sorted().toList();
-            int[] sourceIds = sources.stream().mapToInt(ids::get).toArray();
-            int[] builtIds = sources.stream().mapToInt(source -> ids.get(u.sources().get(source))).toArray();
+            // Each source once per unit, tied to the first of its new items built from it.
+            List<int[]> pairs = new ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (String item : u.newItems().stream().sorted().toList()) {
+                for (String source : sources.getOrDefault(item, List.of())) {
+                    if (seen.add(source)) {
+                        pairs.add(new int[] {ids.get(source), ids.get(item)});
+                    }
+                }
+            }
+            int[] sourceIds = pairs.stream().mapToInt(pair -> pair[0]).toArray();
+            int[] builtIds = pairs.stream().mapToInt(pair -> pair[1]).toArray();
             remaining.put(u.key(), new Unit(u.key(), u.forced(), oldBits, newBits, oldIds, sourceIds, builtIds));
         }
         ItemBits none = new ItemBits(n);

@@ -8,6 +8,7 @@ import dev.inchworm.plugins.packagestepping.masking.DrvName;
 import dev.inchworm.plugins.packagestepping.masking.Masking;
 import dev.inchworm.plugins.packagestepping.masking.Unit;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
@@ -34,9 +35,9 @@ import java.util.function.Function;
  * only tools, new packages) are not counted: they are transient or unknown.
  *
  * <p>Sources: every fixed-output derivation of the new closure whose output the store lacks,
- * and which a derivation to build takes as input, is a source of the unit, tied to that
- * derivation's output (the planner counts it in the step that builds that output, and not
- * after: the step's collection takes it). Its size, in this order: a binary cache's narinfo;
+ * and which a derivation to build takes as input, is a source tied to that derivation's output,
+ * which is then an item of the unit ({@link #sources}: the planner counts the source in the step
+ * that builds that output, and not after: the step's collection takes it). Its size, in this order: a binary cache's narinfo;
  * the old counterpart of the output it is built into (a source is taken to be as big as the
  * package built from it: a compressed tarball is smaller than what it unpacks to, but a build
  * unpacks it next to itself, so the pair errs high rather than low); else the median path of
@@ -55,6 +56,8 @@ public final class StoreFootprints {
     private final Map<String, Footprint> footprints = new LinkedHashMap<>();
     private final Map<String, Long> itemBytes = new HashMap<>();
     private final Map<String, UnitSize> sizes = new LinkedHashMap<>();
+    /** For each output built from sources the store lacks, those sources (one map for every unit). */
+    private final Map<String, List<String>> sources = new HashMap<>();
     private final Function<String, OptionalLong> learnedPeak;
     private final Map<StorePath, PathInfo> cache;
     private final long median;
@@ -106,7 +109,6 @@ public final class StoreFootprints {
             long oldBytes = bytes(oldItems);
             oldItems.removeAll(pinnedItems);
             Set<String> newItems = new HashSet<>();
-            Map<String, String> sources = new HashMap<>();
             boolean fromCache = false;
             if (unit.newDrv().isPresent()) {
                 Collection<StorePath> outputs = source.outputs(unit.newDrv().get()).values();
@@ -116,14 +118,13 @@ public final class StoreFootprints {
                     newItems.addAll(closure(outputs, both));
                     fromCache = true;
                 } else {
-                    newItems.addAll(estimate(unit.newDrv().get(), source, current, counterparts, growth, sources));
+                    newItems.addAll(estimate(unit.newDrv().get(), source, current, counterparts, growth));
                 }
             }
             newItems.removeAll(base);
             long newBytes = bytes(newItems);
             newItems.removeAll(pinnedItems);
-            footprints.put(unit.key(), new Footprint(unit.key(), oldItems, newItems, forced.contains(unit.key()),
-                    sources));
+            footprints.put(unit.key(), new Footprint(unit.key(), oldItems, newItems, forced.contains(unit.key())));
             sizes.put(unit.key(), new UnitSize(oldBytes, newBytes, fromCache));
         }
     }
@@ -131,6 +132,17 @@ public final class StoreFootprints {
     /** The footprints of the units that change (added, removed and changed ones). */
     public List<Footprint> footprints() {
         return List.copyOf(footprints.values());
+    }
+
+    /** For each new item built from sources the store lacks, those sources (sized in {@link #itemBytes}). */
+    public Map<String, List<String>> sources() {
+        Map<String, List<String>> some = new HashMap<>();
+        sources.forEach((built, list) -> {
+            if (!list.isEmpty()) {
+                some.put(built, list);
+            }
+        });
+        return some;
     }
 
     /** The size of every item the footprints name. */
@@ -144,7 +156,7 @@ public final class StoreFootprints {
     }
 
     private Set<String> estimate(StorePath drv, DerivationSource source, Map<StorePath, PathInfo> current,
-                                 Map<String, PathInfo> counterparts, double growth, Map<String, String> sources) {
+                                 Map<String, PathInfo> counterparts, double growth) {
         Set<String> items = new HashSet<>();
         Set<StorePath> seen = new HashSet<>();
         Deque<StorePath> queue = new ArrayDeque<>(List.of(drv));
@@ -164,8 +176,10 @@ public final class StoreFootprints {
             }
             String name = DrvName.parse(d.name()).name();
             Collection<StorePath> outs = d.outputPaths().values();
-            if (!outs.isEmpty() && !current.keySet().containsAll(outs)) {
-                addSources(d, name, source, current, counterparts, sources);
+            if (!outs.isEmpty() && !current.keySet().containsAll(outs) && addSources(d, name, source, current, counterparts)) {
+                // What the sources are built into is an item (unsized without a counterpart), so
+                // that the planner counts them with the step that builds it.
+                items.add(builtInto(d));
             }
             d.outputPaths().forEach((output, out) -> {
                 if (current.containsKey(out)) {
@@ -182,23 +196,37 @@ public final class StoreFootprints {
         return items;
     }
 
-    /** The sources {@code d} is built from that the store lacks, each tied to {@code d}'s first output. */
-    private void addSources(Derivation d, String name, DerivationSource source, Map<StorePath, PathInfo> current,
-                            Map<String, PathInfo> counterparts, Map<String, String> sources) {
-        String builtInto = d.outputPaths().getOrDefault("out", d.outputPaths().values().iterator().next()).path();
+    /** The output of {@code d} its sources are tied to: {@code out}, else its first. */
+    private static String builtInto(Derivation d) {
+        return d.outputPaths().getOrDefault("out", d.outputPaths().values().iterator().next()).path();
+    }
+
+    /**
+     * Notes the sources {@code d} is built from that the store lacks, tied to its output (once:
+     * a derivation's inputs never change); true when it has any.
+     */
+    private boolean addSources(Derivation d, String name, DerivationSource source, Map<StorePath, PathInfo> current,
+                               Map<String, PathInfo> counterparts) {
+        String builtInto = builtInto(d);
+        List<String> known = sources.get(builtInto);
+        if (known != null) {
+            return !known.isEmpty();
+        }
+        List<String> found = new ArrayList<>();
         for (StorePath input : d.inputDrvs().keySet()) {
             Optional<Derivation> read = source.read(input);
             if (read.isEmpty() || !read.get().isFixedOutput()) {
                 continue;
             }
             for (StorePath out : read.get().outputPaths().values()) {
-                if (current.containsKey(out)) {
-                    continue;
+                if (!current.containsKey(out)) {
+                    found.add(out.path());
+                    itemBytes.computeIfAbsent(out.path(), p -> sourceBytes(out, name, counterparts));
                 }
-                sources.putIfAbsent(out.path(), builtInto);
-                itemBytes.computeIfAbsent(out.path(), p -> sourceBytes(out, name, counterparts));
             }
         }
+        sources.put(builtInto, found.isEmpty() ? List.of() : List.copyOf(found));
+        return !found.isEmpty();
     }
 
     /** A missing source's size: the cache's, what was learned, the counterpart's of what it builds, the median. */

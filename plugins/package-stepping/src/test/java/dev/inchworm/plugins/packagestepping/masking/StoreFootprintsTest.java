@@ -92,7 +92,8 @@ class StoreFootprintsTest {
                 unit -> unit.equals("tool") ? java.util.OptionalLong.of(120) : java.util.OptionalLong.empty());
 
         Footprint tool = byKey(plain).get("tool");
-        assertEquals(Map.of(out(tarball).path(), out(tool2).path()), tool.sources());
+        assertEquals(Map.of(out(tool2).path(), List.of(out(tarball).path())), plain.sources());
+        assertTrue(tool.newItems().contains(out(tool2).path()), "what the source is built into is the unit's");
         assertEquals(50L, plain.itemBytes().get(out(tarball).path()), "as big as the old tool");
         assertEquals(70L, learned.itemBytes().get(out(tarball).path()), "the learned peak less the output");
     }

@@ -68,11 +68,12 @@ class StepPlannerTest {
         sizes.put("b-old", 100L);
         sizes.put("b-new", 100L);
         List<Footprint> units = List.of(
-                new Footprint("a", Set.of("a-old"), Set.of("a-new"), false, Map.of("a-src", "a-new")),
-                new Footprint("b", Set.of("b-old"), Set.of("b-new"), false, Map.of("b-src", "b-new")));
+                new Footprint("a", Set.of("a-old"), Set.of("a-new"), false),
+                new Footprint("b", Set.of("b-old"), Set.of("b-new"), false));
+        Map<String, List<String>> sources = Map.of("a-new", List.of("a-src"), "b-new", List.of("b-src"));
 
-        Schedule.Steps roomy = steps(new StepPlanner(sizes, 400, 0, 0).plan(units));
-        Schedule.Steps tight = steps(new StepPlanner(sizes, 399, 0, 0).plan(units));
+        Schedule.Steps roomy = steps(new StepPlanner(sizes, sources, 400, 0, 0).plan(units));
+        Schedule.Steps tight = steps(new StepPlanner(sizes, sources, 399, 0, 0).plan(units));
 
         assertEquals(1, roomy.batches().size());
         assertEquals(400, roomy.batches().get(0).addedBytes(), "both outputs and both sources");
@@ -94,11 +95,10 @@ class StepPlannerTest {
         for (String app : List.of("x", "y")) {
             sizes.put(app + "-old", 30L);
             sizes.put(app + "-new", 30L);
-            units.add(new Footprint(app, Set.of(app + "-old", "lib-old"), Set.of(app + "-new", "lib-new"), false,
-                    Map.of("lib-src", "lib-new")));
+            units.add(new Footprint(app, Set.of(app + "-old", "lib-old"), Set.of(app + "-new", "lib-new"), false));
         }
 
-        Schedule.Steps steps = steps(new StepPlanner(sizes, 90, 0, 1).plan(units));
+        Schedule.Steps steps = steps(new StepPlanner(sizes, Map.of("lib-new", List.of("lib-src")), 90, 0, 1).plan(units));
 
         assertEquals(List.of(90L, 30L), steps.batches().stream().map(Schedule.Batch::addedBytes).toList());
     }
