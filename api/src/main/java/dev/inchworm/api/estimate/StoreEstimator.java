@@ -172,24 +172,26 @@ public final class StoreEstimator implements Estimator {
      */
     private void readDerivations(List<StorePath> drvs, Map<StorePath, List<StorePath>> outputsOf,
                                  Map<StorePath, Boolean> fixedOutput, Map<StorePath, Set<StorePath>> inputsOf) {
-        Map<StorePath, String> texts;
+        // Streamed, each text parsed and dropped: the dry run of a mass rebuild lists thousands.
         try {
-            texts = drvs.isEmpty() ? Map.of() : nix.readDerivations(drvs);
+            if (!drvs.isEmpty()) {
+                nix.forEachDerivation(drvs, (path, text) -> {
+                    try {
+                        Derivation d = Derivation.read(path, text);
+                        outputsOf.put(path, List.copyOf(d.outputPaths().values()));
+                        fixedOutput.put(path, d.isFixedOutput());
+                        inputsOf.put(path, Set.copyOf(d.inputDrvs().keySet()));
+                    } catch (RuntimeException e) {
+                        // read its outputs from Nix below
+                    }
+                });
+            }
         } catch (RuntimeException e) {
-            texts = Map.of();
+            // the outputs from Nix below, one by one
         }
         for (StorePath path : drvs) {
-            String text = texts.get(path);
-            try {
-                if (text != null) {
-                    Derivation d = Derivation.read(path, text);
-                    outputsOf.put(path, List.copyOf(d.outputPaths().values()));
-                    fixedOutput.put(path, d.isFixedOutput());
-                    inputsOf.put(path, d.inputDrvs().keySet());
-                    continue;
-                }
-            } catch (RuntimeException e) {
-                // read its outputs from Nix below
+            if (outputsOf.containsKey(path)) {
+                continue;
             }
             try {
                 outputsOf.put(path, List.copyOf(nix.outputs(path).values()));

@@ -99,13 +99,15 @@ public record ClosureDiff(List<UnitChange> packages, int rebuilt, long oldBytes,
                                                   Set<String> oldNames, Set<String> buildOnly,
                                                   Set<List<String>> oldOutputs) {
         List<StorePath> drvs = nix.closure(targetDrv, false).stream().filter(StorePath::isDerivation).toList();
-        Map<StorePath, Derivation> derivations = new HashMap<>();
-        nix.readDerivations(drvs).forEach((path, aterm) -> derivations.put(path, Derivation.read(path, aterm)));
+        // Streamed, and only the shape kept: a NixOS closure's .drv texts and their environments
+        // held at once were most of the plan's live heap.
+        Map<StorePath, Shape> derivations = new HashMap<>();
+        nix.forEachDerivation(drvs, (path, aterm) -> derivations.put(path, Shape.of(Derivation.read(path, aterm))));
         Set<StorePath> kept = new HashSet<>(List.of(targetDrv));
         Deque<StorePath> queue = new ArrayDeque<>(List.of(targetDrv));
         Set<StorePath> outputs = new HashSet<>();
         while (!queue.isEmpty()) {
-            Derivation parent = derivations.get(queue.poll());
+            Shape parent = derivations.get(queue.poll());
             if (parent == null) {
                 continue;
             }
@@ -116,9 +118,9 @@ public record ClosureDiff(List<UnitChange> packages, int rebuilt, long oldBytes,
                     outputs.add(path);
                 }
             });
-            for (StorePath input : parent.inputDrvs().keySet()) {
-                Derivation child = derivations.get(input);
-                if (child == null || child.isFixedOutput() || kept.contains(input)) {
+            for (StorePath input : parent.inputs()) {
+                Shape child = derivations.get(input);
+                if (child == null || child.fixedOutput() || kept.contains(input)) {
                     continue;
                 }
                 String childName = PackageName.of(child.name()).name();
@@ -130,6 +132,13 @@ public record ClosureDiff(List<UnitChange> packages, int rebuilt, long oldBytes,
             }
         }
         return outputs;
+    }
+
+    /** What the inference reads of a derivation: its name, outputs, input derivations, whether it is a source. */
+    private record Shape(String name, Map<String, StorePath> outputPaths, Set<StorePath> inputs, boolean fixedOutput) {
+        static Shape of(Derivation d) {
+            return new Shape(d.name(), d.outputPaths(), Set.copyOf(d.inputDrvs().keySet()), d.isFixedOutput());
+        }
     }
 
     private static ClosureDiff compare(Map<StorePath, PathInfo> old, Map<StorePath, Long> target, boolean exact) {

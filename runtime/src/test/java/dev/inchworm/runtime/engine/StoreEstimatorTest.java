@@ -53,12 +53,18 @@ class StoreEstimatorTest {
                         return ((Collection<?>) args[0]).stream().map(StorePath.class::cast).filter(cache::containsKey)
                                 .map(p -> new PathInfo(p, cache.get(p), List.of(), Optional.empty())).toList();
                     }
-                    if (method.getName().equals("readDerivations")) {
+                    if (method.getName().equals("readDerivations") || method.getName().equals("forEachDerivation")) {
                         Map<StorePath, String> texts = new HashMap<>();
                         for (Object o : (Collection<?>) args[0]) {
                             StorePath drv = (StorePath) o;
                             texts.put(drv, aterm(memory.outputs(drv).get("out"), sources.contains(drv),
                                     inputs.getOrDefault(drv, List.of())));
+                        }
+                        if (method.getName().equals("forEachDerivation")) {
+                            @SuppressWarnings("unchecked")
+                            var each = (java.util.function.BiConsumer<StorePath, String>) args[1];
+                            texts.forEach(each);
+                            return null;
                         }
                         return texts;
                     }
