@@ -120,9 +120,8 @@ public final class StoreEstimator implements Estimator {
                 bytes = outs.stream().mapToLong(cached::get).sum();
                 basis = "cache";
                 registered += outs.size();
-            } else if (learned(unit) != null) {
-                Learned l = learned(unit);
-                bytes = learnedCounted.add(unit) ? Math.max(l.outputBytes(), l.peakBytes()) : 0;
+            } else if (learnedPeak(unit).isPresent()) {
+                bytes = learnedCounted.add(unit) ? learnedPeak(unit).getAsLong() : 0;
                 kind = FootprintEstimate.LEARNED;
                 basis = "learned";
             } else if (oldCounterparts().containsKey(unit)) {

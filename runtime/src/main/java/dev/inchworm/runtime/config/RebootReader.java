@@ -10,7 +10,7 @@ final class RebootReader {
     private RebootReader() {
     }
 
-    static RebootConfig read(ProfileReader.RawReboot raw, ProfileLocations locations) {
+    static RebootConfig read(ProfileShape.RawReboot raw, ProfileLocations locations) {
         RebootConfig defaults = RebootConfig.defaults();
         if (raw == null) {
             return defaults;

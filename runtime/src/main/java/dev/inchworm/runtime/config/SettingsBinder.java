@@ -34,7 +34,7 @@ public final class SettingsBinder {
     public <S extends Record> S bind(Selection selection, String keyPath, Class<S> type) {
         String settingsPath = keyPath + ".settings";
         String plugin = "settings of '" + selection.id() + "'";
-        List<String> allowed = ProfileReader.keysOf(type);
+        List<String> allowed = ProfileErrors.keysOf(type);
         String allowedText = allowed.isEmpty() ? "it takes no settings" : "allowed keys: " + String.join(", ", allowed);
         try {
             return mapper.treeToValue(selection.settings(), type);
@@ -46,11 +46,11 @@ public final class SettingsBinder {
             throw new ProfileException(selection.location(), settingsPath,
                     plugin + ": " + cause.getMessage() + "; " + allowedText, e);
         } catch (MismatchedInputException e) {
-            String expected = e.getTargetType() == null ? "another type" : ProfileReader.describe(e.getTargetType());
-            String pointer = ProfileReader.pointer(e.getPath());
+            String expected = e.getTargetType() == null ? "another type" : ProfileErrors.describe(e.getTargetType());
+            String pointer = ProfileErrors.pointer(e.getPath());
             throw new ProfileException(selection.location(), join(settingsPath, e), plugin
                     + ": wrong type: expected " + expected + ", found "
-                    + ProfileReader.describe(selection.settings().at(pointer)) + "; " + allowedText, e);
+                    + ProfileErrors.describe(selection.settings().at(pointer)) + "; " + allowedText, e);
         } catch (JsonMappingException e) {
             throw new ProfileException(selection.location(), join(settingsPath, e),
                     plugin + ": " + e.getOriginalMessage() + "; " + allowedText, e);
@@ -65,11 +65,11 @@ public final class SettingsBinder {
 
     /** The keys a settings record accepts, in declaration order. */
     public static List<String> keys(Class<? extends Record> type) {
-        return ProfileReader.keysOf(type);
+        return ProfileErrors.keysOf(type);
     }
 
     private static String join(String settingsPath, JsonMappingException e) {
-        String inner = ProfileReader.keyPath(e.getPath());
+        String inner = ProfileErrors.keyPath(e.getPath());
         if (inner.isEmpty()) {
             return settingsPath;
         }

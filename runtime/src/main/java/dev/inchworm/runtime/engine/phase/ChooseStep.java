@@ -112,10 +112,13 @@ final class ChooseStep {
         if (!run.setup().config().lastTry()) {
             return false;
         }
-        if (record.steps().stream().anyMatch(s -> s.failure() != null && s.failure().kind() != StepFailure.Kind.OUT_OF_DISK)) {
-            return false;
-        }
-        return refusal(lastTryStep(record, target), current, record) == null;
+        return onlyOutOfDisk(record) && refusal(lastTryStep(record, target), current, record) == null;
+    }
+
+    /** True when no step of the run failed but for want of disk (which a reboot or a last try may mend). */
+    private static boolean onlyOutOfDisk(RunRecord record) {
+        return record.steps().stream().noneMatch(s -> s.failure() != null
+                && s.failure().kind() != StepFailure.Kind.OUT_OF_DISK);
     }
 
     private static Step lastTryStep(RunRecord record, Evaluation target) {
@@ -133,8 +136,7 @@ final class ChooseStep {
     private static boolean pausesForReboot(ActiveRun run, SystemState current, Evaluation target) {
         RunRecord record = run.record();
         Optional<Integer> index = record.pauseDeferred();
-        if (index.isEmpty() || run.chain().at(index.get()).isEmpty()
-                || record.steps().stream().anyMatch(s -> s.failure() != null && s.failure().kind() != StepFailure.Kind.OUT_OF_DISK)) {
+        if (index.isEmpty() || run.chain().at(index.get()).isEmpty() || !onlyOutOfDisk(record)) {
             return false;
         }
         String id = run.chain().at(index.get()).orElseThrow().id();

@@ -239,11 +239,6 @@ public final class StepPlanner {
                     fetched.set(u.sourceIds()[i]);
                 }
             }
-            // What the sources are built into is built in this step (even when it is not an
-            // item of its own, being unsized): later steps need not fetch them again.
-            for (int built : u.builtIds()) {
-                batchNew.set(built);
-            }
             batchNew.or(u.newBits());
             for (int id : u.oldIds()) {
                 int left = --holdersAfter[id];
