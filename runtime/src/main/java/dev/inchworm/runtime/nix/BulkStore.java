@@ -181,8 +181,18 @@ final class BulkStore {
 
     /**
      * Adds derivations with one {@code nix-instantiate --eval}: each is a {@code builtins.toFile}
-     * of its ATerm with its references as context (see {@link NixCli#addDerivation}), each
-     * forced after the one before it, so a later one may use an earlier one.
+     * of its ATerm with its references as context, each forced after the one before it, so a
+     * later one may use an earlier one.
+     *
+     * <p>The {@code builtins.toFile} route on every version, also where {@code nix derivation
+     * add} exists (2.15 and later): that command's JSON format has changed several times since
+     * (output methods, base names, an {@code inputs} object), {@code toFile} has not. The ATerm
+     * is read from a file (byte-exact, and no argument-length limit), and the string gets the
+     * derivation's references as context through {@code builtins.storePath} of each input
+     * derivation and source, so Nix registers it with exactly those references, hence at the
+     * path Nix itself would give it. Registering a {@code .drv} makes Nix check its output
+     * paths: a wrong one is rejected. Its inputs must be valid. The result is not a GC root:
+     * root it with {@link NixCli#rootDerivation} before collecting garbage.
      */
     List<StorePath> addDerivations(List<Map.Entry<String, String>> derivations) {
         if (derivations.isEmpty()) {

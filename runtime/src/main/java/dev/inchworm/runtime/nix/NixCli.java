@@ -1,6 +1,5 @@
 package dev.inchworm.runtime.nix;
 
-import dev.inchworm.api.nix.NixOutputException;
 import dev.inchworm.api.host.Command;
 import dev.inchworm.api.host.CommandResult;
 import dev.inchworm.api.host.CommandRunner;
@@ -20,16 +19,12 @@ import dev.inchworm.api.nix.BootFile;
 import dev.inchworm.api.nix.BootEntryFile;
 import dev.inchworm.runtime.config.NixConfig;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,15 +65,11 @@ public final class NixCli implements Nix, StoreMaintenance {
     // docs/benchmarks.md, "NixOS scale").
     private static final int PATHS_PER_CALL = 200;
     private static final Pattern DERIVATION_NAME = Pattern.compile("[A-Za-z0-9+\\-._?=]+");
-    // What nix-store --verify prints about an inconsistency (Nix 2.8 and later).
-    private static final List<String> VERIFY_COMPLAINTS = List.of("was modified!", "disappeared",
-            "not all store errors were fixed", "is not in the store", "has incorrect");
 
     private final NixCommands nix;
     private final BulkStore bulk;
-    private final Path profile;
-    private final Path workDir;
-    private final ZoneId zone;
+    private final SystemProfile systemProfile;
+    private final StoreGarbage garbage;
     private final List<Path> liveSystemLinks;
     private final Activation activation;
     private final BootedSystem booted;
@@ -103,14 +94,13 @@ public final class NixCli implements Nix, StoreMaintenance {
      */
     public NixCli(CommandRunner runner, NixConfig config, Path workDir, ZoneId zone, List<Path> liveSystemLinks) {
         this.nix = new NixCommands(runner, config);
-        this.profile = config.profile();
-        this.workDir = Objects.requireNonNull(workDir, "workDir");
-        this.zone = Objects.requireNonNull(zone, "zone");
+        this.systemProfile = new SystemProfile(nix, config.profile(), Objects.requireNonNull(zone, "zone"));
         this.liveSystemLinks = List.copyOf(liveSystemLinks);
         this.activation = new Activation(nix);
         this.booted = new BootedSystem(nix, config.bootedSystem());
         this.caches = new BinaryCaches(nix);
-        this.bulk = new BulkStore(nix, workDir);
+        this.bulk = new BulkStore(nix, Objects.requireNonNull(workDir, "workDir"));
+        this.garbage = new StoreGarbage(nix, bulk);
         this.reservedSize = reservedSize(config.options());
     }
 
@@ -335,7 +325,7 @@ public final class NixCli implements Nix, StoreMaintenance {
         bulk.forEachDerivation(drvs, each);
     }
 
-    /** {@inheritDoc} One {@code nix-instantiate --eval} for all of them; see {@link #addDerivation}. */
+    /** {@inheritDoc} One {@code nix-instantiate --eval} for all of them; see {@link BulkStore#addDerivations}. */
     @Override
     public List<StorePath> addDerivations(List<Map.Entry<String, String>> derivations) {
         return bulk.addDerivations(derivations);
@@ -354,36 +344,10 @@ public final class NixCli implements Nix, StoreMaintenance {
      * paths: a wrong one is rejected. Its inputs must be valid. The result is not a GC root:
      * root it with {@link #rootDerivation} before collecting garbage.
      */
+    /** {@inheritDoc} The same route as {@link #addDerivations}, for one. */
     @Override
     public StorePath addDerivation(String name, String aterm) {
-        requireDerivationName(name);
-        Derivation summary = Derivation.parse(name, aterm);
-        Path dir = workDir.resolve("add-derivation");
-        Path atermFile = null;
-        Path exprFile = null;
-        try {
-            Files.createDirectories(dir);
-            atermFile = Files.createTempFile(dir, name + "-", ".aterm");
-            exprFile = Files.createTempFile(dir, name + "-", ".nix");
-            Files.write(atermFile, aterm.getBytes(StandardCharsets.ISO_8859_1));
-            StringBuilder expr = new StringBuilder("let\n  context = builtins.concatStringsSep \"\" (map\n"
-                    + "    (path: builtins.substring 0 0 (builtins.storePath path)) [\n");
-            for (StorePath ref : summary.references()) {
-                expr.append("      ").append(nixString(ref.path())).append('\n');
-            }
-            expr.append("    ]);\nin builtins.toFile ").append(nixString(name + ".drv"))
-                    .append(" (context + builtins.readFile (/. + ").append(nixString(atermFile.toAbsolutePath().toString()))
-                    .append("))\n");
-            Files.writeString(exprFile, expr);
-            CommandResult result = nix.evaluate(nix.classic("nix-instantiate", List.of("--eval", "--strict",
-                    "--read-write-mode", exprFile.toAbsolutePath().toString())));
-            return NixOutput.evaluatedString(result.stdout());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the derivation '" + name + "' to " + dir, e);
-        } finally {
-            deleteQuietly(atermFile);
-            deleteQuietly(exprFile);
-        }
+        return bulk.addDerivations(List.of(Map.entry(name, aterm))).get(0);
     }
 
     /**
@@ -400,70 +364,31 @@ public final class NixCli implements Nix, StoreMaintenance {
         nix.run(nix.classic("nix-instantiate", List.of("--add-root", root.toAbsolutePath().toString(), "--expr", expr)));
     }
 
-    // --- the system profile -----------------------------------------------------------------
+    // --- the system profile: SystemProfile ---------------------------------------------------
 
     @Override
     public List<Generation> generations() {
-        String listing = nix.run(nix.classic("nix-env", List.of("--profile", profile.toString(), "--list-generations")))
-                .stdout();
-        List<NixOutput.ListedGeneration> listed = NixOutput.generations(listing, zone);
-        if (listed.isEmpty()) {
-            return List.of();
-        }
-        List<String> readlink = new ArrayList<>(List.of("readlink", "--"));
-        listed.forEach(g -> readlink.add(generationLink(g.number()).toString()));
-        List<String> targets = nix.run(nix.plain(readlink)).stdout().lines().toList();
-        if (targets.size() != listed.size()) {
-            throw new NixOutputException("readlink gave " + targets.size() + " targets for " + listed.size()
-                    + " generations of " + profile);
-        }
-        List<Generation> generations = new ArrayList<>();
-        for (int i = 0; i < listed.size(); i++) {
-            NixOutput.ListedGeneration g = listed.get(i);
-            generations.add(new Generation(g.number(), g.created(), g.current(), NixOutput.storePath(targets.get(i))));
-        }
-        return generations;
-    }
-
-    /** {@code system-3-link} next to {@code system}. */
-    private Path generationLink(int number) {
-        return profile.resolveSibling(profile.getFileName() + "-" + number + "-link");
+        return systemProfile.generations();
     }
 
     @Override
     public Optional<Generation> currentGeneration() {
-        return generations().stream().filter(Generation::current).findFirst();
+        return systemProfile.currentGeneration();
     }
 
     @Override
     public Generation setSystem(StorePath toplevel) {
-        nix.run(nix.classic("nix-env", List.of("--profile", profile.toString(), "--set", toplevel.path())));
-        Generation current = currentGeneration().orElseThrow(() -> new IllegalStateException(
-                "nix-env --set left " + profile + " without a current generation"));
-        if (!current.toplevel().equals(toplevel)) {
-            throw new IllegalStateException("after nix-env --set " + toplevel + ", " + profile + " points at "
-                    + current.toplevel());
-        }
-        return current;
+        return systemProfile.setSystem(toplevel);
     }
 
     @Override
     public void switchGeneration(int number) {
-        nix.run(nix.classic("nix-env", List.of("--profile", profile.toString(), "--switch-generation",
-                Integer.toString(number))));
+        systemProfile.switchGeneration(number);
     }
 
     @Override
     public void deleteGenerations(Collection<Integer> numbers) {
-        Optional<Integer> current = currentGeneration().map(Generation::number);
-        List<String> doomed = numbers.stream().distinct().filter(n -> current.isEmpty() || !n.equals(current.get()))
-                .sorted().map(String::valueOf).toList();
-        if (doomed.isEmpty()) {
-            return;
-        }
-        List<String> args = new ArrayList<>(List.of("--profile", profile.toString(), "--delete-generations"));
-        args.addAll(doomed);
-        nix.run(nix.classic("nix-env", args));
+        systemProfile.deleteGenerations(numbers);
     }
 
     /**
@@ -516,90 +441,27 @@ public final class NixCli implements Nix, StoreMaintenance {
         return booted.entryFiles(toplevels);
     }
 
-    // --- garbage ----------------------------------------------------------------------------
+    // --- garbage: StoreGarbage ---------------------------------------------------------------
 
     @Override
     public GcResult collectGarbage(OptionalLong maxFreedBytes) {
-        List<String> args = new ArrayList<>(List.of("--gc"));
-        maxFreedBytes.ifPresent(max -> {
-            args.add("--max-freed");
-            args.add(Long.toString(max));
-        });
-        GcResult result;
-        try {
-            result = NixOutput.gcSummary(nix.run(nix.classic("nix-store", args)).stdout());
-        } catch (RuntimeException e) {
-            bulk.known().forget();
-            throw e;
-        }
-        // The collection deleted Nix's reserved file (gc-reserved-space, 8 MiB); the next Nix
-        // command writes it again. Open the store now so that free space measured after a
-        // collection is what a build will really find, not 8 MiB more. The same command tells
-        // which kept closures' roots the collection removed.
-        List<String> check = new ArrayList<>(List.of("--check-validity", "--print-invalid"));
-        List<StorePath> roots = bulk.known().roots();
-        roots.forEach(root -> check.add(root.path()));
-        Set<String> asked = new HashSet<>();
-        roots.forEach(root -> asked.add(root.path()));
-        List<StorePath> invalid = new ArrayList<>();
-        try {
-            nix.lines(nix.classic("nix-store", check), line -> {
-                if (asked.contains(line.strip())) {
-                    invalid.add(bulk.intern(line.strip()));
-                }
-            });
-        } catch (RuntimeException e) {
-            bulk.known().forget();
-            throw e;
-        }
-        bulk.known().collected(invalid);
-        return result;
+        return garbage.collectGarbage(maxFreedBytes);
     }
 
     @Override
     public List<StorePath> deadPaths() {
-        List<StorePath> dead = new ArrayList<>();
-        nix.lines(nix.classic("nix-store", List.of("--gc", "--print-dead")), line -> {
-            if (!line.isBlank()) {
-                dead.add(bulk.intern(NixOutput.storePath(line).path()));
-            }
-        });
-        return dead;
+        return garbage.deadPaths();
     }
 
     @Override
     public boolean verifyStore(boolean checkContents) {
-        List<String> complaints = Collections.synchronizedList(new ArrayList<>());
-        List<String> args = new ArrayList<>(List.of("--verify"));
-        if (checkContents) {
-            args.add("--check-contents");
-        }
-        NixCommands.Ran ran = nix.attempt(nix.classic("nix-store", args).withLineListener(line -> {
-            if (VERIFY_COMPLAINTS.stream().anyMatch(line::contains)) {
-                complaints.add(line);
-            }
-        }));
-        if (!complaints.isEmpty()) {
-            return false;
-        }
-        if (!ran.result().ok()) {
-            throw nix.failed(ran, false);
-        }
-        return true;
+        return garbage.verifyStore(checkContents);
     }
 
-    /**
-     * Recovers a store so full that Nix cannot open its database (an {@link NixFailure.OutOfDisk}
-     * with {@code storeFull}): removes {@code /nix/var/nix/db/reserved} (the 8 MiB Nix keeps for
-     * exactly this) and collects garbage with {@code gc-reserved-space 0}, so the collection
-     * does not recreate the file it just freed.
-     */
+    /** {@inheritDoc} See {@link StoreGarbage#recoverFullStore}. */
     @Override
     public GcResult recoverFullStore() {
-        bulk.known().forget();
-        nix.run(nix.plain(List.of("rm", "-f", "/nix/var/nix/db/reserved")));
-        return NixOutput.gcSummary(nix.run(nix.classic("nix-store",
-                List.of("--gc", "--option", "gc-reserved-space", "0"))).stdout());
+        return garbage.recoverFullStore();
     }
 
     // ----------------------------------------------------------------------------------------
@@ -632,15 +494,5 @@ public final class NixCli implements Nix, StoreMaintenance {
             }
         }
         return out.append('"').toString();
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                // A leftover temporary file in the work folder is harmless.
-            }
-        }
     }
 }
