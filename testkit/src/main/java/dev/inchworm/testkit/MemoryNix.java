@@ -1,6 +1,5 @@
 package dev.inchworm.testkit;
 
-import dev.inchworm.api.host.CommandRunner;
 import dev.inchworm.api.host.Host;
 import dev.inchworm.api.host.PluginState;
 import dev.inchworm.api.nix.DryRun;
@@ -17,7 +16,6 @@ import dev.inchworm.api.nix.Revision;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.SwitchAction;
 import dev.inchworm.api.nix.SystemSource;
-import dev.inchworm.api.storage.StorageReport;
 import dev.inchworm.api.storage.Volume;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,8 +40,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * For unit tests of plugins and of the engine (the sandbox host is for the real thing): an
@@ -240,95 +236,12 @@ public final class MemoryNix implements Nix, StoreMaintenance, SystemSource {
 
     /** The host a plugin under test sees: this store and source; no commands; storage from {@link #volume()}. */
     public Host host(Path stateDir) {
-        MemoryNix nix = this;
-        return new Host() {
-            @Override
-            public String name() {
-                return "memory-host";
-            }
-
-            @Override
-            public Nix nix() {
-                return nix;
-            }
-
-            @Override
-            public SystemSource source() {
-                return nix;
-            }
-
-            @Override
-            public CommandRunner commands() {
-                return command -> {
-                    throw new UnsupportedOperationException("the memory host runs no commands: " + command.argv());
-                };
-            }
-
-            @Override
-            public StorageReport storage() {
-                return new StorageReport(Instant.now(), volume(), Optional.empty());
-            }
-
-            @Override
-            public Path stateDir() {
-                try {
-                    return Files.createDirectories(stateDir);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-
-            @Override
-            public Logger log() {
-                return LoggerFactory.getLogger("memory-host");
-            }
-        };
+        return new MemoryHost(this, stateDir);
     }
 
-    /**
-     * Plugin notes kept in a map. Record notes are kept as the records themselves (records are
-     * values) and shown by {@code all()} as their {@code toString()}; the runtime keeps them as JSON.
-     */
+    /** Plugin notes kept in memory (see {@link MemoryNotes}). */
     public static PluginState notes() {
-        Map<String, Object> notes = new LinkedHashMap<>();
-        return new PluginState() {
-            @Override
-            public Optional<String> get(String key) {
-                return Optional.ofNullable(notes.get(key)).map(Object::toString);
-            }
-
-            @Override
-            public void put(String key, String value) {
-                notes.put(key, value);
-            }
-
-            @Override
-            public <T extends Record> Optional<T> get(String key, Class<T> type) {
-                Object note = notes.get(key);
-                if (note != null && !type.isInstance(note)) {
-                    throw new IllegalStateException("the plugin note '" + key + "' does not read as "
-                            + type.getSimpleName() + ": " + note);
-                }
-                return Optional.ofNullable(type.cast(note));
-            }
-
-            @Override
-            public void put(String key, Record value) {
-                notes.put(key, java.util.Objects.requireNonNull(value, "value"));
-            }
-
-            @Override
-            public void remove(String key) {
-                notes.remove(key);
-            }
-
-            @Override
-            public Map<String, String> all() {
-                Map<String, String> shown = new LinkedHashMap<>();
-                notes.forEach((key, note) -> shown.put(key, note.toString()));
-                return Map.copyOf(shown);
-            }
-        };
+        return new MemoryNotes();
     }
 
     // --- Nix ------------------------------------------------------------------------------
