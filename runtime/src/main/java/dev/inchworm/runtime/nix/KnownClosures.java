@@ -25,6 +25,9 @@ final class KnownClosures {
 
     private final Map<StorePath, List<StorePath>> closures = new HashMap<>();
     private final Map<StorePath, PathInfo> facts = new HashMap<>();
+    // Paths Nix said are valid, outside any kept closure (a step's toplevel and .drv, the
+    // initial system's .drv): asked at every phase of every step otherwise.
+    private final Set<StorePath> valid = new HashSet<>();
 
     /** The kept closure of {@code root}, inputs first, as Nix listed it. */
     synchronized Optional<List<StorePath>> closure(StorePath root) {
@@ -44,9 +47,23 @@ final class KnownClosures {
         facts.put(info.path(), info);
     }
 
-    /** The roots of the kept closures: what to ask Nix about after a collection. */
+    /** Whether Nix said {@code path} is valid since the last collection, or it is in a kept closure. */
+    synchronized boolean valid(StorePath path) {
+        return valid.contains(path) || facts.containsKey(path) || closures.containsKey(path);
+    }
+
+    synchronized void valid(Collection<StorePath> paths) {
+        valid.addAll(paths);
+    }
+
+    /**
+     * The roots of the kept closures and the paths known valid: what to ask Nix about after a
+     * collection.
+     */
     synchronized List<StorePath> roots() {
-        return new ArrayList<>(closures.keySet());
+        Set<StorePath> roots = new HashSet<>(closures.keySet());
+        roots.addAll(valid);
+        return new ArrayList<>(roots);
     }
 
     /**
@@ -55,6 +72,7 @@ final class KnownClosures {
      */
     synchronized void collected(Collection<StorePath> invalid) {
         invalid.forEach(closures::remove);
+        valid.removeAll(invalid);
         Set<StorePath> alive = new HashSet<>();
         closures.values().forEach(alive::addAll);
         facts.keySet().retainAll(alive);
@@ -64,5 +82,6 @@ final class KnownClosures {
     synchronized void forget() {
         closures.clear();
         facts.clear();
+        valid.clear();
     }
 }

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -195,7 +196,10 @@ public final class NixCli implements Nix, StoreMaintenance {
             progress.accept("retrying: " + PARTLY_VALID_INPUT + " (an input had only some outputs)");
             nix.run(nix.classic("nix-store", args).withLineListener(progress::accept));
         }
-        return NixOutput.storePaths(nix.run(nix.classic("nix-store", List.of("--query", "--outputs", drv.path()))).stdout());
+        List<StorePath> outputs = NixOutput.storePaths(nix.run(nix.classic("nix-store",
+                List.of("--query", "--outputs", drv.path()))).stdout()).stream().map(bulk::intern).toList();
+        bulk.known().valid(outputs);
+        return outputs;
     }
 
     @Override
@@ -209,8 +213,14 @@ public final class NixCli implements Nix, StoreMaintenance {
 
     @Override
     public boolean isValid(StorePath path) {
+        // Kept until a collection says otherwise (see KnownClosures); not what is invalid: a
+        // build or an evaluation makes it valid.
+        if (bulk.known().valid(path)) {
+            return true;
+        }
         NixCommands.Ran ran = nix.attempt(nix.classic("nix-store", List.of("--check-validity", path.path())));
         if (ran.result().ok()) {
+            bulk.known().valid(List.of(bulk.intern(path)));
             return true;
         }
         if (ran.result().stderr().contains("is not valid")) {
@@ -249,13 +259,19 @@ public final class NixCli implements Nix, StoreMaintenance {
      * {@inheritDoc}
      *
      * <p>Derivations and other paths are asked separately: given {@code --derivation}, Nix 2.8
-     * answers for an output path with its deriver instead.
+     * answers for an output path with its deriver instead. Facts kept from a closure read
+     * since the last collection are not asked again: a plan's target shares most of its paths
+     * with the current system, whose closure it read just before.
      */
     @Override
     public List<PathInfo> pathInfo(Collection<StorePath> paths) {
-        List<StorePath> derivations = paths.stream().filter(StorePath::isDerivation).distinct().toList();
-        List<StorePath> others = paths.stream().filter(p -> !p.isDerivation()).distinct().toList();
         List<PathInfo> infos = new ArrayList<>();
+        List<StorePath> unknown = new ArrayList<>();
+        for (StorePath path : new LinkedHashSet<>(paths)) {
+            bulk.known().facts(path).ifPresentOrElse(infos::add, () -> unknown.add(path));
+        }
+        List<StorePath> derivations = unknown.stream().filter(StorePath::isDerivation).toList();
+        List<StorePath> others = unknown.stream().filter(p -> !p.isDerivation()).toList();
         infos.addAll(pathInfo(others, false));
         infos.addAll(pathInfo(derivations, true));
         return infos;

@@ -20,6 +20,11 @@ final class SystemProfile {
     private final NixCommands nix;
     private final Path profile;
     private final ZoneId zone;
+    // The listing as of this backend's last change of the profile. Only this class changes the
+    // profile during a run (the run holds Inchworm's lock), and a step asks for the generations
+    // several times (pins, the profile set, pruning, the analysis of the switched system): two
+    // commands each time at every step, for an answer that changes only when this class acts.
+    private List<Generation> listed;
 
     SystemProfile(NixCommands nix, Path profile, ZoneId zone) {
         this.nix = nix;
@@ -27,7 +32,19 @@ final class SystemProfile {
         this.zone = zone;
     }
 
-    List<Generation> generations() {
+    synchronized List<Generation> generations() {
+        if (listed == null) {
+            listed = List.copyOf(read());
+        }
+        return listed;
+    }
+
+    /** Forgets the listing: the profile is about to change (or may have). */
+    private synchronized void changed() {
+        listed = null;
+    }
+
+    private List<Generation> read() {
         String listing = nix.run(nix.classic("nix-env", List.of("--profile", profile.toString(), "--list-generations")))
                 .stdout();
         List<NixOutput.ListedGeneration> listed = NixOutput.generations(listing, zone);
@@ -59,7 +76,12 @@ final class SystemProfile {
     }
 
     Generation setSystem(StorePath toplevel) {
-        nix.run(nix.classic("nix-env", List.of("--profile", profile.toString(), "--set", toplevel.path())));
+        changed();
+        try {
+            nix.run(nix.classic("nix-env", List.of("--profile", profile.toString(), "--set", toplevel.path())));
+        } finally {
+            changed();
+        }
         Generation current = currentGeneration().orElseThrow(() -> new IllegalStateException(
                 "nix-env --set left " + profile + " without a current generation"));
         if (!current.toplevel().equals(toplevel)) {
@@ -70,8 +92,13 @@ final class SystemProfile {
     }
 
     void switchGeneration(int number) {
-        nix.run(nix.classic("nix-env", List.of("--profile", profile.toString(), "--switch-generation",
-                Integer.toString(number))));
+        changed();
+        try {
+            nix.run(nix.classic("nix-env", List.of("--profile", profile.toString(), "--switch-generation",
+                    Integer.toString(number))));
+        } finally {
+            changed();
+        }
     }
 
     void deleteGenerations(Collection<Integer> numbers) {
@@ -83,6 +110,10 @@ final class SystemProfile {
         }
         List<String> args = new ArrayList<>(List.of("--profile", profile.toString(), "--delete-generations"));
         args.addAll(doomed);
-        nix.run(nix.classic("nix-env", args));
+        try {
+            nix.run(nix.classic("nix-env", args));
+        } finally {
+            changed();
+        }
     }
 }

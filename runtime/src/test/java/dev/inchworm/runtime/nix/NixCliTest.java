@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -113,6 +114,41 @@ class NixCliTest {
     }
 
     @Test
+    void aValidPathIsAskedOnceUntilACollectionSaysItIsGone() {
+        StorePath drv = new StorePath("/nix/store/a2s7rylazw3v1xajd1ldjwwn8wgdlba7-app.drv");
+        java.util.concurrent.atomic.AtomicBoolean collected = new java.util.concurrent.atomic.AtomicBoolean();
+        RecordingRunner runner = new RecordingRunner(c -> {
+            if (c.argv().contains("--print-invalid")) {
+                return RecordingRunner.Answer.ok(collected.get() ? TOPLEVEL + "\n" : "");
+            }
+            if (c.argv().contains("--check-validity")) {
+                return collected.get() && c.argv().contains(TOPLEVEL.path())
+                        ? new RecordingRunner.Answer(1, "", List.of("error: path '" + TOPLEVEL + "' is not valid"))
+                        : RecordingRunner.Answer.ok("");
+            }
+            return RecordingRunner.Answer.ok(c.argv().contains("--gc") ? "0 store paths deleted, 0.00 MiB freed\n" : "");
+        });
+        NixCli nix = new NixCli(runner, new NixConfig(CONFIG.profile(), Map.of(), Map.of(), List.of()), work);
+
+        assertTrue(nix.isValid(TOPLEVEL));
+        assertTrue(nix.isValid(drv));
+        int asked = runner.commands.size();
+        assertTrue(nix.isValid(TOPLEVEL));
+        assertTrue(nix.isValid(drv));
+        assertEquals(asked, runner.commands.size(), "kept, not asked again");
+
+        collected.set(true);
+        nix.collectGarbage(OptionalLong.empty());
+        List<String> check = runner.commands.get(runner.commands.size() - 1).argv();
+        assertTrue(check.containsAll(List.of("--print-invalid", TOPLEVEL.path(), drv.path())),
+                "the collection's check asks about the kept paths: " + check);
+        int afterGc = runner.commands.size();
+        assertFalse(nix.isValid(TOPLEVEL), "the collection said it is gone, so Nix is asked");
+        assertTrue(nix.isValid(drv));
+        assertEquals(afterGc + 1, runner.commands.size(), "only the collected path asked again");
+    }
+
+    @Test
     void realiseRootsTheResultOnlyWhenAsked() {
         RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(
                 c.argv().contains("--outputs") ? TOPLEVEL + "\n" : ""));
@@ -169,11 +205,17 @@ class NixCliTest {
         int before = runner.commands.size();
         nix.deleteGenerations(List.of(1, 2));
 
-        assertEquals(before + 3, runner.commands.size(), "list, readlink, delete");
+        assertEquals(before + 1, runner.commands.size(), "the listing kept from the first call, then the delete");
         assertEquals(List.of("nix-env", "--profile", "/nix/var/nix/profiles/system", "--delete-generations", "1"),
                 runner.commands.get(runner.commands.size() - 1).argv());
         assertEquals(List.of("readlink", "--", "/nix/var/nix/profiles/system-1-link", "/nix/var/nix/profiles/system-2-link"),
                 runner.commands.get(1).argv());
+
+        // A change of the profile by this backend makes the next listing read it again.
+        nix.generations();
+        assertEquals(before + 3, runner.commands.size(), "list and readlink after the delete");
+        nix.generations();
+        assertEquals(before + 3, runner.commands.size(), "then kept again");
     }
 
     @Test
