@@ -1,5 +1,6 @@
 package dev.inchworm.dist;
 
+import dev.inchworm.runtime.journal.InstalledRevisions;
 import dev.inchworm.testkit.PackageSet;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -39,6 +41,10 @@ public final class ScaleBenchmark {
     /** Rounds of nix-instantiate and plan per change, interleaved; the medians are reported. */
     private static final int ROUNDS = 3;
     private static final Pattern TIME = Pattern.compile("TIME ([0-9.]+) (\\d+)");
+    // The exec debug log's line for a build (not its dry run): "ran nix-store --realise /nix/store/... in 778 ms".
+    private static final Pattern BUILD = Pattern.compile("inchworm\\.exec - ran .*nix-store --realise /nix/store/.* in (\\d+) ms");
+    /** Logs every command with its wall time (docs/upgrade.md, "Where a run's time goes"). */
+    private static final String EXEC_LOG = "-Dorg.slf4j.simpleLogger.log.inchworm.exec=debug";
 
     private ScaleBenchmark() {
     }
@@ -112,6 +118,10 @@ public final class ScaleBenchmark {
         List<String> rows = new ArrayList<>();
         try (SandboxRun run = new SandboxRun(256 + n / 8, work, initial)
                 .profile(p -> p.strategies("package-stepping"))) {
+            // As on a host Inchworm upgraded before: the state folder records the running system's
+            // revision, so plan and upgrade need no --from (which would evaluate that revision
+            // again to check it).
+            InstalledRevisions.open(run.stateDir()).record(run.initial.toplevel(), run.first, Instant.now());
             for (String change : List.of("mass rebuild", "20 leaves")) {
                 run.target(change, change.startsWith("mass") ? pkgs -> initial.update("glibc",
                         p -> p.at(p.nextVersion(), p.size())) : pkgs -> twenty);
@@ -122,8 +132,7 @@ public final class ScaleBenchmark {
                 for (int round = 0; round < ROUNDS; round++) {
                     instantiates.add(timed(run, run.host.prefix(), List.of("nix-instantiate", expression.toString(),
                             "-A", "system"), Map.of(), work));
-                    Measured plan = cli(run, work, "plan", "--profile", run.profile.toString(), "--from",
-                            run.first.commit());
+                    Measured plan = cli(run, work, "plan", "--profile", run.profile.toString());
                     if (plan.code() != 0) {
                         throw new IllegalStateException("plan failed: " + plan.out());
                     }
@@ -140,8 +149,8 @@ public final class ScaleBenchmark {
                 System.out.println(rows.get(rows.size() - 1));
             }
             run.profile(p -> p.strategies().addStrategy("package-stepping", Map.of("maxUnitsPerStep", 5)));
-            Measured upgrade = cli(run, work, "upgrade", "--profile", run.profile.toString(), "--from",
-                    run.first.commit(), "--json", "--progress");
+            Measured upgrade = cliWith(run, work, EXEC_LOG, "upgrade", "--profile", run.profile.toString(), "--json",
+                    "--progress");
             if (upgrade.code() != 0) {
                 throw new IllegalStateException("upgrade failed: " + upgrade.out());
             }
@@ -160,24 +169,26 @@ public final class ScaleBenchmark {
         return sorted.get(sorted.size() / 2);
     }
 
-    /** Mean and max seconds per step outside builds, and the number of steps. */
+    /**
+     * Mean and max seconds per step outside Nix builds, and the number of steps: a step's wall
+     * time, from its announcement to the next one's (or the end), less the time its builds took
+     * ({@code nix-store --realise} in the exec debug log, attributed to the step it ended in).
+     */
     static double[] outsideBuilds(List<long[]> lines, double totalSeconds) {
-        // lines: {nanos since start, kind}: kind 1 = a step's line, 2 = a building line
+        // lines: {nanos since start, kind, build nanos}: kind 1 = a step announced, 2 = a build ended
         List<long[]> steps = lines.stream().filter(l -> l[1] == 1).toList();
         double sum = 0;
         double max = 0;
         for (int i = 0; i < steps.size(); i++) {
             long start = steps.get(i)[0];
             long end = i + 1 < steps.size() ? steps.get(i + 1)[0] : (long) (totalSeconds * 1e9);
-            long first = -1;
-            long last = -1;
+            long building = 0;
             for (long[] line : lines) {
                 if (line[1] == 2 && line[0] >= start && line[0] < end) {
-                    first = first < 0 ? line[0] : first;
-                    last = line[0];
+                    building += line[2];
                 }
             }
-            double outside = ((end - start) - (first < 0 ? 0 : last - first)) / 1e9;
+            double outside = ((end - start) - building) / 1e9;
             sum += outside;
             max = Math.max(max, outside);
         }
@@ -185,16 +196,26 @@ public final class ScaleBenchmark {
     }
 
     /**
-     * The CLI with the shipped flags, a GC log, and with {@code INCHWORM_BENCH_JFR=FOLDER} a
-     * flight recording per command in that folder (for the findings in docs/benchmarks.md).
+     * The CLI with the shipped flags, a GC log, with {@code INCHWORM_BENCH_JVM} more JVM flags,
+     * and with {@code INCHWORM_BENCH_JFR=FOLDER} a flight recording per command in that folder
+     * (for the findings in docs/benchmarks.md).
      */
     private static Measured cli(SandboxRun run, Path work, String... args) throws Exception {
+        return cliWith(run, work, "", args);
+    }
+
+    private static Measured cliWith(SandboxRun run, Path work, String jvmOptions, String... args) throws Exception {
         Path gc = Files.createTempFile(work, "gc", ".log");
         List<String> argv = new ArrayList<>(List.of(Dist.LAUNCHER.toString()));
         argv.addAll(List.of(args));
         // The measuring flags go to the JVM itself, not in INCHWORM_JAVA_OPTS: that would
         // replace the launcher's flags and turn its class data archive off.
-        String opts = "-Xlog:gc:file=" + gc;
+        String opts = "-Xlog:gc:file=" + gc + (jvmOptions.isEmpty() ? "" : " " + jvmOptions);
+        // INCHWORM_BENCH_JVM: more flags for the measured JVM, to compare a launcher change side by side
+        String extra = System.getenv("INCHWORM_BENCH_JVM");
+        if (extra != null && !extra.isBlank()) {
+            opts += " " + extra.strip();
+        }
         String jfr = System.getenv("INCHWORM_BENCH_JFR");
         if (jfr != null && !jfr.isBlank()) {
             opts += " -XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath()
@@ -227,10 +248,11 @@ public final class ScaleBenchmark {
                     StandardCharsets.UTF_8))) {
                 for (String line = err.readLine(); line != null; line = err.readLine()) {
                     long at = System.nanoTime() - started;
-                    if (line.startsWith("inchworm: step ")) {
-                        seen.add(new long[] {at, 1});
-                    } else if (line.startsWith("  building ")) {
-                        seen.add(new long[] {at, 2});
+                    Matcher build = BUILD.matcher(line);
+                    if (line.startsWith("inchworm: step ") && line.contains("(")) {
+                        seen.add(new long[] {at, 1, 0});
+                    } else if (build.find()) {
+                        seen.add(new long[] {at, 2, Long.parseLong(build.group(1)) * 1_000_000});
                     }
                 }
             } catch (IOException e) {
