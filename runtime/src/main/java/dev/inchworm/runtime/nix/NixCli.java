@@ -32,9 +32,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -76,6 +76,8 @@ public final class NixCli implements Nix, StoreMaintenance {
     private final BootedSystem booted;
     private final long reservedSize;
     private final BinaryCaches caches;
+    // The derivations this backend rooted, by root: see rootDerivation.
+    private final Map<Path, StorePath> rooted = new ConcurrentHashMap<>();
     private NixVersion version;
 
     /**
@@ -375,9 +377,17 @@ public final class NixCli implements Nix, StoreMaintenance {
     @Override
     public void rootDerivation(StorePath drv, Path root) {
         requireDerivation(drv);
+        // A run roots its step's derivation before each collection; once is enough while the
+        // root stays. Only what this backend rooted is trusted (not a link found on disk: a
+        // crash may have left one without Nix's registration of it).
+        Path absolute = root.toAbsolutePath();
+        if (drv.equals(rooted.get(absolute)) && Files.isSymbolicLink(absolute)) {
+            return;
+        }
         String expr = "{ type = \"derivation\"; name = " + nixString(drv.name()) + "; outputName = \"out\"; drvPath = "
                 + "builtins.storePath " + nixString(drv.path()) + "; }";
-        nix.run(nix.classic("nix-instantiate", List.of("--add-root", root.toAbsolutePath().toString(), "--expr", expr)));
+        nix.run(nix.classic("nix-instantiate", List.of("--add-root", absolute.toString(), "--expr", expr)));
+        rooted.put(absolute, drv);
     }
 
     // --- the system profile: SystemProfile ---------------------------------------------------

@@ -149,6 +149,35 @@ class NixCliTest {
     }
 
     @Test
+    void aDerivationRootedByThisBackendIsNotRootedAgainWhileItsLinkStays() throws Exception {
+        StorePath drv = new StorePath("/nix/store/a2s7rylazw3v1xajd1ldjwwn8wgdlba7-app.drv");
+        StorePath other = new StorePath("/nix/store/b2s7rylazw3v1xajd1ldjwwn8wgdlba7-app.drv");
+        Path root = work.resolve("roots/step-1.drv");
+        java.nio.file.Files.createDirectories(root.getParent());
+        RecordingRunner runner = new RecordingRunner(c -> {
+            if (c.argv().contains("--add-root")) {
+                try {
+                    java.nio.file.Files.deleteIfExists(root);
+                    java.nio.file.Files.createSymbolicLink(root, Path.of(drv.path()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return RecordingRunner.Answer.ok("");
+        });
+        NixCli nix = new NixCli(runner, new NixConfig(CONFIG.profile(), Map.of(), Map.of(), List.of()), work);
+
+        nix.rootDerivation(drv, root);
+        nix.rootDerivation(drv, root);
+        assertEquals(1, runner.commands.size(), "rooted once");
+        nix.rootDerivation(other, root);
+        assertEquals(2, runner.commands.size(), "another derivation at that root is rooted");
+        java.nio.file.Files.delete(root);
+        nix.rootDerivation(other, root);
+        assertEquals(3, runner.commands.size(), "a removed root is made again");
+    }
+
+    @Test
     void realiseRootsTheResultOnlyWhenAsked() {
         RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(
                 c.argv().contains("--outputs") ? TOPLEVEL + "\n" : ""));
