@@ -36,7 +36,7 @@ import java.util.stream.Stream;
 public final class ScaleBenchmark {
 
     /** The launcher's default JVM flags (dist/src/main/sh/inchworm), kept as shipped. */
-    static final String SHIPPED_OPTS = "-XX:+UseSerialGC -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -XX:-UsePerfData";
+    static final String SHIPPED_OPTS = "-XX:+UseSerialGC -Xmx64m -Xmn10m -Xss512k -XX:TieredStopAtLevel=1 -XX:-UsePerfData";
     private static final Pattern GC_LINE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
     /** Rounds of nix-instantiate and plan per change, interleaved; the medians are reported. */
     private static final int ROUNDS = 3;
@@ -284,7 +284,10 @@ public final class ScaleBenchmark {
         }
     }
 
-    /** Replaces (or appends) the section titled {@code title} in the Markdown file, keeping the others. */
+    /**
+     * Replaces (or appends) the section titled {@code title} in the Markdown file, keeping the
+     * others and the section's own subsections ({@code ### ...}: the findings written by hand).
+     */
     static void write(Path markdown, String title, String section) throws IOException {
         String text = Files.exists(markdown) ? Files.readString(markdown) : "# Benchmarks\n\n";
         int start = text.indexOf(title);
@@ -292,7 +295,9 @@ public final class ScaleBenchmark {
             text = text.stripTrailing() + "\n\n" + section;
         } else {
             int nextSection = text.indexOf("\n## ", start + 1);
-            text = text.substring(0, start) + section + (nextSection < 0 ? "" : text.substring(nextSection + 1));
+            int subsection = text.indexOf("\n### ", start + 1);
+            int end = subsection >= 0 && (nextSection < 0 || subsection < nextSection) ? subsection : nextSection;
+            text = text.substring(0, start) + section + (end < 0 ? "" : "\n" + text.substring(end + 1));
         }
         Files.writeString(markdown, text);
     }
