@@ -90,12 +90,15 @@ public final class ScaleBenchmark {
                 The stepped upgrade: "20 leaves" with `package-stepping` alone at
                 `maxUnitsPerStep: 5` (four steps and the aggregators), on a disk with room.
                 Outside builds: a step's wall time (from its line on standard error to the
-                next one, or the end) less the span from its first `building` line to its last,
-                so the last build of a step counts as overhead. State: the state folder after
-                the run.
+                next step's, the last one's to `at the target`) less the time its
+                `nix-store --realise` took (the exec debug log's wall time of each build). Start:
+                from the process's start to the first step's line (JVM, evaluation, the
+                analysis and planning of the first step); finish: from `at the target` to the
+                process's exit (the initial generation released, the last collection, the
+                report). State: the state folder after the run.
 
-                | packages | steps | wall s | RSS MiB / heap MiB | outside builds per step, s (max) | state folder KiB |
-                |---:|---:|---:|---:|---:|---:|
+                | packages | steps | wall s | RSS MiB / heap MiB | outside builds per step, s (max) | start / finish s | state folder KiB |
+                |---:|---:|---:|---:|---:|---:|---:|
                 %s
 
                 Measured %s with `%s`.
@@ -155,9 +158,9 @@ public final class ScaleBenchmark {
                 throw new IllegalStateException("upgrade failed: " + upgrade.out());
             }
             double[] outside = outsideBuilds(upgrade.lines(), upgrade.seconds());
-            stepRows.add(String.format(Locale.ROOT, "| %,d | %d | %.1f | %d / %d | %.2f (%.2f) | %,d |", n,
+            stepRows.add(String.format(Locale.ROOT, "| %,d | %d | %.1f | %d / %d | %.2f (%.2f) | %.2f / %.2f | %,d |", n,
                     (int) outside[2], upgrade.seconds(), upgrade.rssKiB() / 1024, upgrade.heapMiB(), outside[0],
-                    outside[1], stateBytes(run.stateDir()) / 1024));
+                    outside[1], outside[4], outside[3], stateBytes(run.stateDir()) / 1024));
             System.out.println(stepRows.get(stepRows.size() - 1));
         }
         return rows;
@@ -170,18 +173,23 @@ public final class ScaleBenchmark {
     }
 
     /**
-     * Mean and max seconds per step outside Nix builds, and the number of steps: a step's wall
+     * Mean and max seconds per step outside Nix builds, the number of steps, and the seconds of
+     * the run's finish after its last step and its start before the first: a step's wall
      * time, from its announcement to the next one's (or the end), less the time its builds took
      * ({@code nix-store --realise} in the exec debug log, attributed to the step it ended in).
      */
     static double[] outsideBuilds(List<long[]> lines, double totalSeconds) {
         // lines: {nanos since start, kind, build nanos}: kind 1 = a step announced, 2 = a build ended
         List<long[]> steps = lines.stream().filter(l -> l[1] == 1).toList();
+        // The last step ends where the run says it is at the target; what follows (releasing the
+        // initial generation, the last collection, the report, the JVM's exit) is the run's finish.
+        long finish = lines.stream().filter(l -> l[1] == 3).mapToLong(l -> l[0]).findFirst()
+                .orElse((long) (totalSeconds * 1e9));
         double sum = 0;
         double max = 0;
         for (int i = 0; i < steps.size(); i++) {
             long start = steps.get(i)[0];
-            long end = i + 1 < steps.size() ? steps.get(i + 1)[0] : (long) (totalSeconds * 1e9);
+            long end = i + 1 < steps.size() ? steps.get(i + 1)[0] : finish;
             long building = 0;
             for (long[] line : lines) {
                 if (line[1] == 2 && line[0] >= start && line[0] < end) {
@@ -192,7 +200,8 @@ public final class ScaleBenchmark {
             sum += outside;
             max = Math.max(max, outside);
         }
-        return new double[] {steps.isEmpty() ? 0 : sum / steps.size(), max, steps.size()};
+        return new double[] {steps.isEmpty() ? 0 : sum / steps.size(), max, steps.size(),
+                totalSeconds - finish / 1e9, steps.isEmpty() ? 0 : steps.get(0)[0] / 1e9};
     }
 
     /**
@@ -251,6 +260,8 @@ public final class ScaleBenchmark {
                     Matcher build = BUILD.matcher(line);
                     if (line.startsWith("inchworm: step ") && line.contains("(")) {
                         seen.add(new long[] {at, 1, 0});
+                    } else if (line.startsWith("inchworm: at the target")) {
+                        seen.add(new long[] {at, 3, 0});
                     } else if (build.find()) {
                         seen.add(new long[] {at, 2, Long.parseLong(build.group(1)) * 1_000_000});
                     }

@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -124,6 +127,43 @@ final class BulkStore {
             }
             known.keep(info);
             infos.add(info);
+        }
+        return infos;
+    }
+
+    /**
+     * The facts of those of {@code paths} that are valid, in no set order: kept ones as kept,
+     * the others asked with one {@code nix-store --check-validity --print-invalid} and one
+     * {@code nix-store --dump-db} per chunk. {@code nix path-info} would take a call per 200
+     * paths and parse JSON, and the many paths a plan asks about that are not built yet (a mass
+     * rebuild's every output) cost it as much as valid ones.
+     */
+    List<PathInfo> pathInfo(Collection<StorePath> paths) {
+        List<PathInfo> infos = new ArrayList<>();
+        List<StorePath> unknown = new ArrayList<>();
+        for (StorePath path : new LinkedHashSet<>(paths)) {
+            known.facts(path).ifPresentOrElse(infos::add, () -> unknown.add(intern(path)));
+        }
+        Set<String> invalid = new HashSet<>();
+        for (List<String> chunk : chunks(unknown)) {
+            List<String> args = new ArrayList<>(List.of("--check-validity", "--print-invalid"));
+            args.addAll(chunk);
+            nix.lines(nix.classic("nix-store", args), line -> {
+                if (!line.isBlank()) {
+                    invalid.add(line.strip());
+                }
+            });
+        }
+        List<StorePath> valid = unknown.stream().filter(p -> !invalid.contains(p.path())).toList();
+        for (List<String> chunk : chunks(valid)) {
+            List<String> args = new ArrayList<>(List.of("--dump-db"));
+            args.addAll(chunk);
+            Registrations parser = new Registrations(info -> {
+                known.keep(info);
+                infos.add(info);
+            });
+            nix.lines(nix.classic("nix-store", args), parser::line);
+            parser.end();
         }
         return infos;
     }
@@ -253,7 +293,8 @@ final class BulkStore {
         }
     }
 
-    private static List<List<String>> chunks(List<StorePath> paths) {
+    /** The paths as argument lists of at most about 100,000 characters each. */
+    static List<List<String>> chunks(List<StorePath> paths) {
         List<List<String>> chunks = new ArrayList<>();
         List<String> chunk = new ArrayList<>();
         int chars = 0;

@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -64,7 +63,6 @@ public final class NixCli implements Nix, StoreMaintenance {
     // nix path-info takes paths as arguments, and its JSON is parsed whole: 200 paths a call
     // keeps both small (a thousand raised the plan's peak heap at NixOS scale; see
     // docs/benchmarks.md, "NixOS scale").
-    private static final int PATHS_PER_CALL = 200;
     private static final Pattern DERIVATION_NAME = Pattern.compile("[A-Za-z0-9+\\-._?=]+");
 
     private final NixCommands nix;
@@ -257,42 +255,10 @@ public final class NixCli implements Nix, StoreMaintenance {
         return bulk.closureInfo(path);
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Derivations and other paths are asked separately: given {@code --derivation}, Nix 2.8
-     * answers for an output path with its deriver instead. Facts kept from a closure read
-     * since the last collection are not asked again: a plan's target shares most of its paths
-     * with the current system, whose closure it read just before.
-     */
+    /** {@inheritDoc} Kept facts, else {@code nix-store --dump-db} of the valid ones (see {@link BulkStore#pathInfo}). */
     @Override
     public List<PathInfo> pathInfo(Collection<StorePath> paths) {
-        List<PathInfo> infos = new ArrayList<>();
-        List<StorePath> unknown = new ArrayList<>();
-        for (StorePath path : new LinkedHashSet<>(paths)) {
-            bulk.known().facts(path).ifPresentOrElse(infos::add, () -> unknown.add(path));
-        }
-        List<StorePath> derivations = unknown.stream().filter(StorePath::isDerivation).toList();
-        List<StorePath> others = unknown.stream().filter(p -> !p.isDerivation()).toList();
-        infos.addAll(pathInfo(others, false));
-        infos.addAll(pathInfo(derivations, true));
-        return infos;
-    }
-
-    private List<PathInfo> pathInfo(List<StorePath> paths, boolean derivations) {
-        List<PathInfo> infos = new ArrayList<>();
-        for (int from = 0; from < paths.size(); from += PATHS_PER_CALL) {
-            List<String> args = new ArrayList<>(List.of("path-info", "--json"));
-            if (derivations) {
-                args.add("--derivation");
-            }
-            paths.subList(from, Math.min(paths.size(), from + PATHS_PER_CALL)).forEach(p -> args.add(p.path()));
-            for (PathInfo info : NixOutput.pathInfo(nix.text(nix.modern(false, args)))) {
-                infos.add(new PathInfo(bulk.intern(info.path()), info.narSize(),
-                        info.references().stream().map(bulk::intern).toList(), info.deriver().map(bulk::intern)));
-            }
-        }
-        return infos;
+        return bulk.pathInfo(paths);
     }
 
     /** {@inheritDoc} See {@link BinaryCaches}. */
@@ -346,7 +312,9 @@ public final class NixCli implements Nix, StoreMaintenance {
     /** {@inheritDoc} One {@code nix-instantiate --eval} for all of them; see {@link BulkStore#addDerivations}. */
     @Override
     public List<StorePath> addDerivations(List<Map.Entry<String, String>> derivations) {
-        return bulk.addDerivations(derivations);
+        List<StorePath> added = bulk.addDerivations(derivations);
+        bulk.known().valid(added);
+        return added;
     }
 
     /**

@@ -47,18 +47,22 @@ final class StoreGarbage {
         // command writes it again. Open the store now so that free space measured after a
         // collection is what a build will really find, not 8 MiB more. The same command tells
         // which kept closures' roots the collection removed.
-        List<String> check = new ArrayList<>(List.of("--check-validity", "--print-invalid"));
         List<StorePath> roots = bulk.known().roots();
-        roots.forEach(root -> check.add(root.path()));
         Set<String> asked = new HashSet<>();
         roots.forEach(root -> asked.add(root.path()));
         List<StorePath> invalid = new ArrayList<>();
         try {
-            nix.lines(nix.classic("nix-store", check), line -> {
-                if (asked.contains(line.strip())) {
-                    invalid.add(bulk.intern(line.strip()));
-                }
-            });
+            // Chunked: a step adds its masked derivations, thousands in a mass rebuild.
+            List<List<String>> chunks = roots.isEmpty() ? List.of(List.of()) : BulkStore.chunks(roots);
+            for (List<String> chunk : chunks) {
+                List<String> check = new ArrayList<>(List.of("--check-validity", "--print-invalid"));
+                check.addAll(chunk);
+                nix.lines(nix.classic("nix-store", check), line -> {
+                    if (asked.contains(line.strip())) {
+                        invalid.add(bulk.intern(line.strip()));
+                    }
+                });
+            }
         } catch (RuntimeException e) {
             bulk.known().forget();
             throw e;

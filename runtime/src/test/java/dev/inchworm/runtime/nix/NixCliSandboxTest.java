@@ -139,6 +139,10 @@ class NixCliSandboxTest {
         assertEquals(Set.copyOf(infos), Set.copyOf(nix.closureInfo(toplevel)), "--dump-db says what path-info says");
         List<StorePath> drvClosure = nix.closure(installed.drv(), false);
         assertEquals(Set.copyOf(nix.pathInfo(drvClosure)), Set.copyOf(nix.closureInfo(installed.drv())));
+        StorePath notBuilt = new StorePath("/nix/store/00000000000000000000000000000000-not-built-1.0");
+        List<PathInfo> mixed = nix.pathInfo(List.of(notBuilt, firefox));
+        assertEquals(List.of(firefox), mixed.stream().map(PathInfo::path).toList(), "a path not in the store is left out");
+        assertEquals(firefoxNar, mixed.get(0).narSize());
     }
 
     @Test
