@@ -317,27 +317,31 @@ final class ProfileConversion {
                 throw new ProfileException(where, "engine.reserve", "must not be negative");
             }
         }
-        EngineConfig.Interrupted interrupted = defaults.onInterrupted();
-        if (raw.onInterrupted() != null) {
-            try {
-                interrupted = EngineConfig.Interrupted.valueOf(raw.onInterrupted().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new ProfileException(locations.at("/engine/onInterrupted"), "engine.onInterrupted",
-                        "unknown value '" + raw.onInterrupted() + "'; allowed values: resume, rollback", e);
-            }
-        }
-        EngineConfig.KeepInitial keepInitial = defaults.keepInitial();
-        if (raw.keepInitial() != null) {
-            try {
-                keepInitial = EngineConfig.KeepInitial.valueOf(raw.keepInitial().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new ProfileException(locations.at("/engine/keepInitial"), "engine.keepInitial",
-                        "unknown value '" + raw.keepInitial() + "'; allowed values: auto, always, never", e);
-            }
-        }
+        EngineConfig.Interrupted interrupted = choice(EngineConfig.Interrupted.class, raw.onInterrupted(),
+                defaults.onInterrupted(), "onInterrupted");
+        EngineConfig.KeepInitial keepInitial = choice(EngineConfig.KeepInitial.class, raw.keepInitial(),
+                defaults.keepInitial(), "keepInitial");
         return new EngineConfig(reserve, interrupted, keepInitial,
                 raw.lastTry() == null ? defaults.lastTry() : raw.lastTry(),
                 RebootReader.read(raw.reboot(), locations));
+    }
+
+    /**
+     * An {@code engine} key naming one of an enum's values in lower case ({@code rollback}),
+     * or the default when it is missing; an unknown value is an error listing the allowed ones.
+     */
+    private <E extends Enum<E>> E choice(Class<E> type, String value, E fallback, String key) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            String allowed = String.join(", ", Arrays.stream(type.getEnumConstants())
+                    .map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+            throw new ProfileException(locations.at("/engine/" + key), "engine." + key,
+                    "unknown value '" + value + "'; allowed values: " + allowed, e);
+        }
     }
 
     private String required(String value, String key, String parentPointer, String what) {

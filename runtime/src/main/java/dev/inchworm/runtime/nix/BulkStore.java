@@ -16,12 +16,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
-import java.util.Set;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -144,17 +144,8 @@ final class BulkStore {
         for (StorePath path : new LinkedHashSet<>(paths)) {
             known.facts(path).ifPresentOrElse(infos::add, () -> unknown.add(intern(path)));
         }
-        Set<String> invalid = new HashSet<>();
-        for (List<String> chunk : chunks(unknown)) {
-            List<String> args = new ArrayList<>(List.of("--check-validity", "--print-invalid"));
-            args.addAll(chunk);
-            nix.lines(nix.classic("nix-store", args), line -> {
-                if (!line.isBlank()) {
-                    invalid.add(line.strip());
-                }
-            });
-        }
-        List<StorePath> valid = unknown.stream().filter(p -> !invalid.contains(p.path())).toList();
+        Set<StorePath> invalid = unknown.isEmpty() ? Set.of() : invalid(unknown);
+        List<StorePath> valid = unknown.stream().filter(p -> !invalid.contains(p)).toList();
         for (List<String> chunk : chunks(valid)) {
             List<String> args = new ArrayList<>(List.of("--dump-db"));
             args.addAll(chunk);
@@ -166,6 +157,27 @@ final class BulkStore {
             parser.end();
         }
         return infos;
+    }
+
+    /**
+     * Which of {@code paths} the store does not hold: {@code nix-store --check-validity
+     * --print-invalid}, one call per chunk and at least one (with no paths it only opens the
+     * store, which a collection relies on: see {@link StoreGarbage}).
+     */
+    Set<StorePath> invalid(List<StorePath> paths) {
+        Set<String> asked = new HashSet<>();
+        paths.forEach(p -> asked.add(p.path()));
+        Set<StorePath> invalid = new HashSet<>();
+        for (List<String> chunk : paths.isEmpty() ? List.of(List.<String>of()) : chunks(paths)) {
+            List<String> args = new ArrayList<>(List.of("--check-validity", "--print-invalid"));
+            args.addAll(chunk);
+            nix.lines(nix.classic("nix-store", args), line -> {
+                if (asked.contains(line.strip())) {
+                    invalid.add(intern(line.strip()));
+                }
+            });
+        }
+        return invalid;
     }
 
     /** Reads {@code .drv} files with one {@code stat} and one {@code cat} per chunk, streamed. */
@@ -293,8 +305,7 @@ final class BulkStore {
         }
     }
 
-    /** The paths as argument lists of at most about 100,000 characters each. */
-    static List<List<String>> chunks(List<StorePath> paths) {
+    private static List<List<String>> chunks(List<StorePath> paths) {
         List<List<String>> chunks = new ArrayList<>();
         List<String> chunk = new ArrayList<>();
         int chars = 0;

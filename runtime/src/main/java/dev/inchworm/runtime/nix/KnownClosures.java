@@ -57,10 +57,10 @@ final class KnownClosures {
     }
 
     /**
-     * The roots of the kept closures and the paths known valid: what to ask Nix about after a
-     * collection.
+     * What to ask Nix about after a collection: the roots of the kept closures and the paths
+     * known valid.
      */
-    synchronized List<StorePath> roots() {
+    synchronized List<StorePath> checkedAfterCollection() {
         Set<StorePath> roots = new HashSet<>(closures.keySet());
         roots.addAll(valid);
         return new ArrayList<>(roots);

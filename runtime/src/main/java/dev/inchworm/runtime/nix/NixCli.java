@@ -60,9 +60,6 @@ public final class NixCli implements Nix, StoreMaintenance {
     /** What Nix 2.8 says when it trips over an input derivation with only some outputs valid. */
     static final String PARTLY_VALID_INPUT = "requires non-existent output";
 
-    // nix path-info takes paths as arguments, and its JSON is parsed whole: 200 paths a call
-    // keeps both small (a thousand raised the plan's peak heap at NixOS scale; see
-    // docs/benchmarks.md, "NixOS scale").
     private static final Pattern DERIVATION_NAME = Pattern.compile("[A-Za-z0-9+\\-._?=]+");
 
     private final NixCommands nix;

@@ -46,23 +46,10 @@ final class StoreGarbage {
         // The collection deleted Nix's reserved file (gc-reserved-space, 8 MiB); the next Nix
         // command writes it again. Open the store now so that free space measured after a
         // collection is what a build will really find, not 8 MiB more. The same command tells
-        // which kept closures' roots the collection removed.
-        List<StorePath> roots = bulk.known().roots();
-        Set<String> asked = new HashSet<>();
-        roots.forEach(root -> asked.add(root.path()));
-        List<StorePath> invalid = new ArrayList<>();
+        // which kept closures' roots and known valid paths the collection removed.
+        Set<StorePath> invalid;
         try {
-            // Chunked: a step adds its masked derivations, thousands in a mass rebuild.
-            List<List<String>> chunks = roots.isEmpty() ? List.of(List.of()) : BulkStore.chunks(roots);
-            for (List<String> chunk : chunks) {
-                List<String> check = new ArrayList<>(List.of("--check-validity", "--print-invalid"));
-                check.addAll(chunk);
-                nix.lines(nix.classic("nix-store", check), line -> {
-                    if (asked.contains(line.strip())) {
-                        invalid.add(bulk.intern(line.strip()));
-                    }
-                });
-            }
+            invalid = bulk.invalid(bulk.known().checkedAfterCollection());
         } catch (RuntimeException e) {
             bulk.known().forget();
             throw e;

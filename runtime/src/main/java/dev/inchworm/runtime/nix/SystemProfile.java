@@ -39,7 +39,7 @@ final class SystemProfile {
         return listed;
     }
 
-    /** Forgets the listing: the profile is about to change (or may have). */
+    /** Forgets the listing: the profile changed (or may have, when the command failed). */
     private synchronized void changed() {
         listed = null;
     }
@@ -76,7 +76,6 @@ final class SystemProfile {
     }
 
     Generation setSystem(StorePath toplevel) {
-        changed();
         try {
             nix.run(nix.classic("nix-env", List.of("--profile", profile.toString(), "--set", toplevel.path())));
         } finally {
@@ -92,7 +91,6 @@ final class SystemProfile {
     }
 
     void switchGeneration(int number) {
-        changed();
         try {
             nix.run(nix.classic("nix-env", List.of("--profile", profile.toString(), "--switch-generation",
                     Integer.toString(number))));
