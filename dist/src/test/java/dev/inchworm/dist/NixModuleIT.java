@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -199,6 +200,60 @@ class NixModuleIT {
         for (String tool : List.of("nix", "git", "util-linux", "systemd")) {
             assertTrue(install.contains("/nix/store/00000000000000000000000000000000-" + tool + "/bin"), tool + " in " + install);
         }
+    }
+
+    /**
+     * The package's install phase run for real on the built tarball (Nixpkgs' setup hooks by
+     * stand-ins: runHook does nothing, makeWrapper writes a wrapper that sets JAVA_HOME), then
+     * every file given the store's modification time as Nix gives it when it registers the
+     * output: the archive the phase writes is the one the installed launcher then maps.
+     */
+    @Test
+    void theInstalledPackageWritesAClassDataArchiveTheStoreKeepsValid() throws Exception {
+        String install = NixEval.eval("call-package.nix", tmp).json().get("args").get("installPhase").asText()
+                .replace("/nix/store/00000000000000000000000000000000-openjdk-headless-17", System.getProperty("java.home"));
+        Path build = Files.createDirectories(tmp.resolve("build/dist/target")).getParent().getParent();
+        Files.copy(Dist.ROOT.resolve("dist/target/inchworm-0.1.0.tar.gz"),
+                build.resolve("dist/target/inchworm-0.1.0.tar.gz"));
+        Path out = tmp.resolve("out");
+        String hooks = """
+                set -eu
+                runHook() { :; }
+                makeWrapper() {
+                    exe=$1 wrapper=$2; shift 2
+                    { echo '#!/bin/bash'
+                      while [ $# -gt 0 ]; do
+                          case $1 in
+                              --set) printf 'export %s=%q\n' "$2" "$3"; shift 3 ;;
+                              --prefix) shift 4 ;;
+                              *) echo "makeWrapper stand-in: unexpected $1" >&2; exit 1 ;;
+                          esac
+                      done
+                      printf 'exec %q "$@"\n' "$exe"; } > "$wrapper"
+                    chmod +x "$wrapper"
+                }
+                """;
+        assertEquals(0, bash(build, Map.of("out", out.toString()), hooks + install), "the install phase");
+        assertEquals(0, bash(build, Map.of(), "find \"$1\" -exec touch -h --date=@1 {} +", out.toString()));
+
+        Path loaded = tmp.resolve("class-load.txt");
+        Dist.Result validate = Dist.run(tmp, Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load:file=" + loaded),
+                List.of(out.resolve("bin/inchworm").toString()), "config", "validate",
+                out.resolve("share/inchworm/examples/tiny-vps.yaml").toString());
+        assertEquals(0, validate.code(), validate.err());
+        String classes = Files.readString(loaded);
+        for (String name : List.of("dev.inchworm.runtime.cli.Main", "dev.inchworm.runtime.config.HostProfile",
+                "com.fasterxml.jackson.databind.ObjectMapper")) {
+            assertTrue(classes.contains("] " + name + " source: shared objects file (top)"), name + " from the archive");
+        }
+    }
+
+    private static int bash(Path dir, Map<String, String> env, String script, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("bash", "-c", script, "bash"));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).inheritIO();
+        pb.environment().putAll(env);
+        return pb.start().waitFor();
     }
 
     @Test
