@@ -1,5 +1,6 @@
 package dev.inchworm.runtime.nix;
 
+import dev.inchworm.api.nix.DryRun;
 import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
 import java.util.ArrayList;
@@ -20,6 +21,11 @@ import java.util.Set;
  * asks the same closures at every step (the initial system's, the target's derivations, the
  * current system before and after the engine sizes a step): each is read from Nix once, and a
  * new step's system reads only the facts of its new paths.
+ *
+ * <p>It also keeps each derivation's dry run: what it would build and fetch changes only when
+ * a path becomes valid (a build or a fetch, which this backend makes with {@link #built}) or
+ * invalid (a collection). A plan asks it twice for the same derivation, once to estimate the
+ * step and once to list it.
  */
 final class KnownClosures {
 
@@ -28,6 +34,7 @@ final class KnownClosures {
     // Paths Nix said are valid, outside any kept closure (a step's toplevel and .drv, the
     // initial system's .drv): asked at every phase of every step otherwise.
     private final Set<StorePath> valid = new HashSet<>();
+    private final Map<StorePath, DryRun> dryRuns = new HashMap<>();
 
     /** The kept closure of {@code root}, inputs first, as Nix listed it. */
     synchronized Optional<List<StorePath>> closure(StorePath root) {
@@ -56,6 +63,20 @@ final class KnownClosures {
         valid.addAll(paths);
     }
 
+    /** The kept dry run of {@code drv}, since the last build or collection. */
+    synchronized Optional<DryRun> dryRun(StorePath drv) {
+        return Optional.ofNullable(dryRuns.get(drv));
+    }
+
+    synchronized void keep(StorePath drv, DryRun dryRun) {
+        dryRuns.put(drv, dryRun);
+    }
+
+    /** After a build (done or failed: it may have built or fetched some paths): dry runs are stale. */
+    synchronized void built() {
+        dryRuns.clear();
+    }
+
     /**
      * What to ask Nix about after a collection: the roots of the kept closures and the paths
      * known valid.
@@ -73,6 +94,7 @@ final class KnownClosures {
     synchronized void collected(Collection<StorePath> invalid) {
         invalid.forEach(closures::remove);
         valid.removeAll(invalid);
+        dryRuns.clear();
         Set<StorePath> alive = new HashSet<>();
         closures.values().forEach(alive::addAll);
         facts.keySet().retainAll(alive);
@@ -83,5 +105,6 @@ final class KnownClosures {
         closures.clear();
         facts.clear();
         valid.clear();
+        dryRuns.clear();
     }
 }

@@ -192,6 +192,8 @@ public final class NixCli implements Nix, StoreMaintenance {
             // its out still used), then fails its dependent; a second run finds them all valid.
             progress.accept("retrying: " + PARTLY_VALID_INPUT + " (an input had only some outputs)");
             nix.run(nix.classic("nix-store", args).withLineListener(progress::accept));
+        } finally {
+            bulk.known().built();
         }
         List<StorePath> outputs = NixOutput.storePaths(nix.run(nix.classic("nix-store",
                 List.of("--query", "--outputs", drv.path()))).stdout()).stream().map(bulk::intern).toList();
@@ -201,9 +203,15 @@ public final class NixCli implements Nix, StoreMaintenance {
 
     @Override
     public DryRun dryRun(StorePath drv) {
+        Optional<DryRun> kept = bulk.known().dryRun(drv);
+        if (kept.isPresent()) {
+            return kept.get();
+        }
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         nix.run(nix.classic("nix-store", List.of("--realise", "--dry-run", drv.path())).withLineListener(lines::add));
-        return NixOutput.dryRun(lines);
+        DryRun dryRun = NixOutput.dryRun(lines);
+        bulk.known().keep(drv, dryRun);
+        return dryRun;
     }
 
     // --- querying ---------------------------------------------------------------------------

@@ -178,6 +178,35 @@ class NixCliTest {
     }
 
     @Test
+    void aDryRunIsKeptUntilABuildOrACollection() {
+        StorePath drv = new StorePath("/nix/store/a2s7rylazw3v1xajd1ldjwwn8wgdlba7-app.drv");
+        RecordingRunner runner = new RecordingRunner(c -> {
+            if (c.argv().contains("--dry-run")) {
+                return new RecordingRunner.Answer(0, "", List.of("these 1 derivations will be built:", "  " + drv));
+            }
+            if (c.argv().contains("--outputs")) {
+                return RecordingRunner.Answer.ok(TOPLEVEL + "\n");
+            }
+            return RecordingRunner.Answer.ok(c.argv().contains("--gc") ? "0 store paths deleted, 0.00 MiB freed\n" : "");
+        });
+        NixCli nix = new NixCli(runner, new NixConfig(CONFIG.profile(), Map.of(), Map.of(), List.of()), work);
+        java.util.function.IntSupplier dryRuns = () -> (int) runner.commands.stream()
+                .filter(c -> c.argv().contains("--dry-run")).count();
+
+        assertEquals(List.of(drv), nix.dryRun(drv).toBuild());
+        assertEquals(List.of(drv), nix.dryRun(drv).toBuild());
+        assertEquals(1, dryRuns.getAsInt(), "kept, not asked again");
+
+        nix.realise(drv, Optional.empty(), line -> { });
+        nix.dryRun(drv);
+        assertEquals(2, dryRuns.getAsInt(), "a build makes paths valid: asked again");
+
+        nix.collectGarbage(OptionalLong.empty());
+        nix.dryRun(drv);
+        assertEquals(3, dryRuns.getAsInt(), "a collection makes paths invalid: asked again");
+    }
+
+    @Test
     void realiseRootsTheResultOnlyWhenAsked() {
         RecordingRunner runner = new RecordingRunner(c -> RecordingRunner.Answer.ok(
                 c.argv().contains("--outputs") ? TOPLEVEL + "\n" : ""));
