@@ -35,6 +35,9 @@ final class KnownClosures {
     // initial system's .drv): asked at every phase of every step otherwise.
     private final Set<StorePath> valid = new HashSet<>();
     private final Map<StorePath, DryRun> dryRuns = new HashMap<>();
+    // The output paths of each .drv read: a .drv never changes (its path is its content's
+    // hash), so they are kept through collections.
+    private final Map<StorePath, List<StorePath>> outputs = new HashMap<>();
 
     /** The kept closure of {@code root}, inputs first, as Nix listed it. */
     synchronized Optional<List<StorePath>> closure(StorePath root) {
@@ -61,6 +64,15 @@ final class KnownClosures {
 
     synchronized void valid(Collection<StorePath> paths) {
         valid.addAll(paths);
+    }
+
+    /** The output paths of {@code drv} when a read of it kept them. */
+    synchronized Optional<List<StorePath>> outputs(StorePath drv) {
+        return Optional.ofNullable(outputs.get(drv));
+    }
+
+    synchronized void keepOutputs(StorePath drv, List<StorePath> paths) {
+        outputs.put(drv, List.copyOf(paths));
     }
 
     /** The kept dry run of {@code drv}, since the last build or collection. */

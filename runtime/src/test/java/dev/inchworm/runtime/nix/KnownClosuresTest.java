@@ -77,8 +77,10 @@ class KnownClosuresTest {
         Command dump = runner.commands.get(runner.commands.size() - 1);
         assertEquals(List.of("nix-store", "--dump-db", NEW.path()), dump.argv(), "only the new path's facts are read");
 
-        nix.closure(NEW, true);
-        assertEquals(3, count(runner, "--requisites"), "with outputs, a closure is always asked");
+        // A built system's closure holds no .drv, so with outputs it is the same kept closure;
+        // with .drv files in it, their outputs come from what their reads kept (NixCliTest).
+        assertEquals(nix.closure(NEW, false), nix.closure(NEW, true));
+        assertEquals(2, count(runner, "--requisites"), "with outputs, a kept closure is not asked again");
     }
 
     @Test

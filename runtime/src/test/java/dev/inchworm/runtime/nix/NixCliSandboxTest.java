@@ -180,6 +180,30 @@ class NixCliSandboxTest {
     }
 
     @Test
+    void theClosureWithOutputsOfDerivationsReadBeforeIsTheSetNixGives() {
+        // A target half built: zlib bumped and evaluated, not built, so some outputs are invalid.
+        Revision next = sandbox.scenario.commit("bump zlib", pkgs -> pkgs.bump("zlib"));
+        Evaluation target = sandbox.source.evaluate(next);
+        List<List<String>> asked = new ArrayList<>();
+        NixCli kept = new NixCli(command -> {
+            asked.add(command.argv());
+            return sandbox.runner.run(command);
+        }, sandbox.config, sandbox.host.stateDir().resolve("nix-kept"));
+
+        List<StorePath> drvs = kept.closure(target.drv(), false).stream().filter(StorePath::isDerivation).toList();
+        kept.forEachDerivation(drvs, (path, text) -> { });
+        asked.clear();
+        Set<StorePath> fromKept = Set.copyOf(kept.closure(target.drv(), true));
+        Set<StorePath> fromNix = Set.copyOf(nix.closure(target.drv(), true));
+
+        assertEquals(fromNix, fromKept);
+        assertTrue(asked.stream().noneMatch(argv -> argv.contains("--include-outputs")), asked.toString());
+        assertFalse(fromKept.contains(target.toplevel()), "not built");
+        assertTrue(fromKept.stream().anyMatch(p -> p.name().startsWith("htop-") && !p.isDerivation()),
+                "the valid output of an unchanged package");
+    }
+
+    @Test
     void pathInfoOfDerivationsAndOutputsTogetherLeavesInvalidPathsOut() {
         StorePath invalid = new StorePath("/nix/store/00000000000000000000000000000000-missing");
 

@@ -15,6 +15,7 @@ import dev.inchworm.runtime.config.Timeouts;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -204,6 +205,60 @@ class NixCliTest {
         nix.collectGarbage(OptionalLong.empty());
         nix.dryRun(drv);
         assertEquals(3, dryRuns.getAsInt(), "a collection makes paths invalid: asked again");
+    }
+
+    @Test
+    void theClosureWithOutputsOfDerivationsReadBeforeAsksOnlyTheOutputsValidity() {
+        StorePath lib = new StorePath("/nix/store/qhdn6m2pybv2jnfbj7zd37ghk1qdlc9l-lib-1.drv");
+        StorePath app = new StorePath("/nix/store/a2s7rylazw3v1xajd1ldjwwn8wgdlba7-app.drv");
+        StorePath libOut = new StorePath("/nix/store/gcn0xw9pylk4yr6zhlfxrw3q5q65c47k-lib-1");
+        String libText = "Derive([(\"out\",\"" + libOut + "\",\"\",\"\")],[],[],\"x86_64-linux\",\"/bin/sh\",[],[])";
+        String appText = "Derive([(\"out\",\"" + TOPLEVEL + "\",\"\",\"\")],[(\"" + lib + "\",[\"out\"])],[],"
+                + "\"x86_64-linux\",\"/bin/sh\",[],[])";
+        RecordingRunner runner = new RecordingRunner(c -> {
+            if (c.argv().get(0).equals("sh")) {
+                return RecordingRunner.Answer.ok(libText.length() + " " + lib + "\n" + appText.length() + " " + app
+                        + "\n\n" + libText + appText);
+            }
+            if (c.argv().contains("--print-invalid")) {
+                return RecordingRunner.Answer.ok(TOPLEVEL + "\n"); // the app not built, its library is
+            }
+            return RecordingRunner.Answer.ok(c.argv().contains("--include-outputs")
+                    ? lib + "\n" + libOut + "\n" + app + "\n" : lib + "\n" + app + "\n");
+        });
+        NixCli nix = new NixCli(runner, new NixConfig(CONFIG.profile(), Map.of(), Map.of(), List.of()), work);
+
+        nix.forEachDerivation(nix.closure(app, false), (path, text) -> { });
+        int asked = runner.commands.size();
+        assertEquals(Set.of(lib, app, libOut), Set.copyOf(nix.closure(app, true)));
+        assertEquals(List.of("nix-store", "--check-validity", "--print-invalid", libOut.path(), TOPLEVEL.path()),
+                runner.commands.get(asked).argv());
+        assertEquals(asked + 1, runner.commands.size(), "no --include-outputs");
+        nix.closure(app, true);
+        assertEquals(asked + 2, runner.commands.size(), "what is invalid is asked again, what is valid is not");
+        assertEquals(List.of("nix-store", "--check-validity", "--print-invalid", TOPLEVEL.path()),
+                runner.commands.get(asked + 1).argv());
+
+        // Without the .drv files read, Nix is asked.
+        NixCli unread = new NixCli(runner, new NixConfig(CONFIG.profile(), Map.of(), Map.of(), List.of()), work);
+        unread.closure(app, false);
+        assertEquals(Set.of(lib, app, libOut), Set.copyOf(unread.closure(app, true)));
+        assertTrue(runner.commands.get(runner.commands.size() - 1).argv().contains("--include-outputs"));
+    }
+
+    @Test
+    void outputPathsComeFromTheATermsFirstListAndAFloatingOutputKeepsNone() {
+        assertEquals(List.of(new StorePath("/nix/store/2vixb94v0hy2xc6p7mbnxxcyc095yyia-has-multi-out-lib"),
+                        new StorePath("/nix/store/55lwldka5nyxa08wnvlizyqw02ihy8ic-has-multi-out")),
+                BulkStore.outputPaths("Derive([(\"lib\",\"/nix/store/2vixb94v0hy2xc6p7mbnxxcyc095yyia-has-multi-out-lib\","
+                        + "\"\",\"\"),(\"out\",\"/nix/store/55lwldka5nyxa08wnvlizyqw02ihy8ic-has-multi-out\",\"\",\"\")],"
+                        + "[],[],\":\",\":\",[],[])", StorePath::new));
+        assertEquals(List.of(new StorePath("/nix/store/55lwldka5nyxa08wnvlizyqw02ihy8ic-src.tar")),
+                BulkStore.outputPaths("Derive([(\"out\",\"/nix/store/55lwldka5nyxa08wnvlizyqw02ihy8ic-src.tar\","
+                        + "\"sha256\",\"0a1b\")],[],[],\":\",\":\",[],[])", StorePath::new));
+        assertEquals(null, BulkStore.outputPaths("Derive([(\"out\",\"\",\"r:sha256\",\"\")],[],[],\":\",\":\",[],[])",
+                StorePath::new));
+        assertEquals(null, BulkStore.outputPaths("not an aterm", StorePath::new));
     }
 
     @Test
