@@ -103,7 +103,19 @@ final class KillLoop {
 
     /** A trial at each of {@code writes}, {@value #AT_ONCE} at a time; the number killed at. */
     static int each(List<Integer> writes, Trial trial) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(AT_ONCE);
+        return each(writes, trial, AT_ONCE);
+    }
+
+    /**
+     * A trial at each of {@code writes}, {@code atOnce} at a time. One at a time for a test whose
+     * outcome hangs on what a collection frees: the sandbox hosts have stores of their own but
+     * share {@code /proc}, and Nix's collector counts a store path named by any process it can
+     * see (a builder's environment, an open file) as a root. Two trials of one scenario build
+     * the same paths, so one trial's builder can keep alive what the other's collection should
+     * free.
+     */
+    static int each(List<Integer> writes, Trial trial, int atOnce) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(atOnce);
         try {
             List<Future<Boolean>> trials = new ArrayList<>();
             for (int n : writes) {
