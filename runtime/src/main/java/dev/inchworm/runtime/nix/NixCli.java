@@ -1,7 +1,6 @@
 package dev.inchworm.runtime.nix;
 
 import dev.inchworm.api.host.Command;
-import dev.inchworm.api.host.CommandResult;
 import dev.inchworm.api.host.CommandRunner;
 import dev.inchworm.api.nix.DryRun;
 import dev.inchworm.api.nix.GcResult;
@@ -69,11 +68,10 @@ public final class NixCli implements Nix, StoreMaintenance {
     private final List<Path> liveSystemLinks;
     private final Activation activation;
     private final BootedSystem booted;
-    private final long reservedSize;
+    private final NixProbes probes;
     private final BinaryCaches caches;
     // The derivations this backend rooted, by root: see rootDerivation.
     private final Map<Path, StorePath> rooted = new ConcurrentHashMap<>();
-    private NixVersion version;
 
     /**
      * @param runner  runs the commands (with the host's prefix)
@@ -99,41 +97,14 @@ public final class NixCli implements Nix, StoreMaintenance {
         this.caches = new BinaryCaches(nix);
         this.bulk = new BulkStore(nix, Objects.requireNonNull(workDir, "workDir"));
         this.garbage = new StoreGarbage(nix, bulk);
-        this.reservedSize = reservedSize(config.options());
+        this.probes = new NixProbes(nix, config.options());
     }
 
-    /** Nix's default {@code gc-reserved-space}. */
-    static final long DEFAULT_RESERVED_SPACE = 8L << 20;
-
-    /** The profile's {@code gc-reserved-space} option, else Nix's default. */
-    static long reservedSize(java.util.Map<String, String> options) {
-        String set = options.get("gc-reserved-space");
-        try {
-            return set == null ? DEFAULT_RESERVED_SPACE : Math.max(0, Long.parseLong(set.strip()));
-        } catch (NumberFormatException e) {
-            return DEFAULT_RESERVED_SPACE; // Nix itself would refuse the option; not ours to judge here
-        }
-    }
-
-    /** {@inheritDoc} From {@code stat} of the file on the host; a missing file counts whole. */
+    /** {@inheritDoc} See {@link NixProbes#reservedSpaceMissing}. */
     @Override
     public OptionalLong reservedSpaceMissing() {
-        NixCommands.Ran ran = nix.attempt(nix.plain(List.of("stat", "-c", "%s", RESERVED_FILE)));
-        if (!ran.result().ok()) {
-            String why = ran.result().stderr();
-            return why.contains("No such file") ? OptionalLong.of(reservedSize) : OptionalLong.empty();
-        }
-        try {
-            long size = Long.parseLong(ran.result().stdout().strip());
-            return OptionalLong.of(Math.max(0, reservedSize - size));
-        } catch (NumberFormatException e) {
-            return OptionalLong.empty();
-        }
+        return probes.reservedSpaceMissing();
     }
-
-    private static final String RESERVED_FILE = "/nix/var/nix/db/reserved";
-
-    // --- version ----------------------------------------------------------------------------
 
     /**
      * {@inheritDoc}
@@ -141,27 +112,13 @@ public final class NixCli implements Nix, StoreMaintenance {
      * @throws NixException {@link NixFailure.NixUnavailable} when Nix is missing or older than 2.8
      */
     @Override
-    public synchronized NixVersion version() {
-        if (version == null) {
-            CommandResult result = nix.run(nix.plain(List.of("nix-env", "--version")));
-            NixVersion found;
-            try {
-                found = NixOutput.version(result.stdout());
-            } catch (IllegalArgumentException e) {
-                throw new NixException(new NixFailure.NixUnavailable(e.getMessage()), result.argv());
-            }
-            if (found.compareTo(MINIMUM_VERSION) < 0) {
-                throw new NixException(new NixFailure.NixUnavailable("Nix " + found + " is older than "
-                        + MINIMUM_VERSION + ", the oldest Inchworm supports"), result.argv());
-            }
-            version = found;
-        }
-        return version;
+    public NixVersion version() {
+        return probes.version();
     }
 
     /** Whether the new command-line interface ({@code nix path-info}, {@code nix eval}) runs on the host. */
     public boolean hasNewCli() {
-        return nix.attempt(nix.modern(false, List.of("--version"))).result().ok();
+        return probes.hasNewCli();
     }
 
     // --- building ---------------------------------------------------------------------------
