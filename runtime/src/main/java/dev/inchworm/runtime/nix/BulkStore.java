@@ -5,10 +5,7 @@ import dev.inchworm.api.nix.PathInfo;
 import dev.inchworm.api.nix.StorePath;
 import dev.inchworm.api.nix.derivation.Derivation;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,19 +27,13 @@ import java.util.regex.Pattern;
 /**
  * Reads of whole closures and derivation trees, streamed and in few commands, for systems of
  * tens of thousands of paths: closures line by line ({@code nix-store --query --requisites}),
- * their registration facts from {@code nix-store --dump-db PATHS}, {@code .drv} files with one
- * {@code stat} and one {@code cat} per chunk of paths, and many derivations added with one
- * evaluation. Store paths are interned: each path is one object however often it is named.
+ * their registration facts from {@code nix-store --dump-db PATHS}, validity in chunks, and many
+ * derivations added with one evaluation ({@code .drv} files are read by {@link DerivationFiles}). Store paths are interned: each path is one object however often it is named.
  */
 final class BulkStore {
 
     // Arguments up to this many characters per command (ARG_MAX is 2 MiB or more).
     private static final int ARGUMENT_CHARS_PER_CALL = 100_000;
-    // Prints "SIZE PATH" for each file that exists, a blank line, then those files' bytes one
-    // after the other: two processes for any number of files. Missing files are left out by
-    // both (their errors dropped); one deleted between the two makes the bytes come up short,
-    // which the reader reports.
-    private static final String READ_FILES = "stat -c '%s %n' -- \"$@\" 2>/dev/null; echo; cat -- \"$@\" 2>/dev/null; exit 0";
     private static final Pattern QUOTED_PATH = Pattern.compile("\"(/nix/store/[^\"]+)\"");
 
     private final NixCommands nix;
@@ -136,38 +126,6 @@ final class BulkStore {
     }
 
     /**
-     * The output paths an ATerm names, or null for a derivation with an output whose path is
-     * not fixed (floating content-addressed: Nix knows its path only once it is built).
-     */
-    static List<StorePath> outputPaths(String aterm, java.util.function.Function<String, StorePath> intern) {
-        // Derive([("out","/nix/store/...-name","",""),("dev",...)],...: names and paths hold no quotes
-        if (!aterm.startsWith("Derive([")) {
-            return null;
-        }
-        List<StorePath> paths = new ArrayList<>(2);
-        int at = "Derive([".length();
-        while (at < aterm.length() && aterm.charAt(at) == '(') {
-            int nameEnd = aterm.indexOf('"', at + 2);
-            int pathStart = nameEnd + 3;
-            int pathEnd = aterm.indexOf('"', pathStart);
-            int close = aterm.indexOf(')', pathEnd);
-            if (nameEnd < 0 || pathEnd < 0 || close < 0 || pathEnd == pathStart) {
-                return null;
-            }
-            try {
-                paths.add(intern.apply(aterm.substring(pathStart, pathEnd)));
-            } catch (IllegalArgumentException notAStorePath) {
-                return null; // not kept: whoever reads the text reports what is wrong with it
-            }
-            at = close + 1;
-            if (at < aterm.length() && aterm.charAt(at) == ',') {
-                at++;
-            }
-        }
-        return paths;
-    }
-
-    /**
      * Every path's facts in the closure of {@code path}, in the closure's order: those not
      * kept from an earlier closure come from {@code nix-store --dump-db} over them, in chunks.
      */
@@ -241,64 +199,6 @@ final class BulkStore {
             });
         }
         return invalid;
-    }
-
-    /** Reads {@code .drv} files with one {@code stat} and one {@code cat} per chunk, streamed. */
-    void forEachDerivation(Collection<StorePath> drvs, BiConsumer<StorePath, String> each) {
-        List<StorePath> paths = drvs.stream().distinct().toList();
-        for (List<String> chunk : chunks(paths)) {
-            List<String> argv = new ArrayList<>(List.of("sh", "-c", READ_FILES, "sh"));
-            argv.addAll(chunk);
-            nix.run(nix.plain(argv).withStdoutReader(in -> readFiles(new BufferedInputStream(in, 1 << 16),
-                    (path, text) -> {
-                        List<StorePath> outputs = outputPaths(text, this::intern);
-                        if (outputs != null) {
-                            known.keepOutputs(path, outputs);
-                        }
-                        each.accept(path, text);
-                    })));
-        }
-    }
-
-    /** One file's bytes, as ISO-8859-1 text. */
-    String readFile(StorePath path) {
-        StringBuilder text = new StringBuilder();
-        nix.run(nix.plain(List.of("cat", "--", path.path())).withStdoutReader(in ->
-                text.append(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1))));
-        return text.toString();
-    }
-
-    private void readFiles(InputStream in, BiConsumer<StorePath, String> each) throws IOException {
-        List<StorePath> order = new ArrayList<>();
-        List<Integer> sizes = new ArrayList<>();
-        for (String line = asciiLine(in); line != null && !line.isEmpty(); line = asciiLine(in)) {
-            int space = line.indexOf(' ');
-            try {
-                sizes.add(Integer.parseInt(line.substring(0, Math.max(0, space))));
-            } catch (NumberFormatException e) {
-                throw new NixOutputException("reading derivations, expected 'SIZE PATH', got '"
-                        + NixOutput.abbreviate(line) + "'", e);
-            }
-            order.add(intern(NixOutput.storePath(line.substring(space + 1)).path()));
-        }
-        for (int i = 0; i < order.size(); i++) {
-            byte[] bytes = in.readNBytes(sizes.get(i));
-            if (bytes.length != sizes.get(i)) {
-                throw new NixOutputException("reading derivations, the output ended inside " + order.get(i));
-            }
-            each.accept(order.get(i), new String(bytes, StandardCharsets.ISO_8859_1));
-        }
-    }
-
-    private static String asciiLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
-                return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
-            }
-            line.write(b);
-        }
-        return line.toString(StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -375,7 +275,7 @@ final class BulkStore {
         }
     }
 
-    private static List<List<String>> chunks(List<StorePath> paths) {
+    static List<List<String>> chunks(List<StorePath> paths) {
         List<List<String>> chunks = new ArrayList<>();
         List<String> chunk = new ArrayList<>();
         int chars = 0;

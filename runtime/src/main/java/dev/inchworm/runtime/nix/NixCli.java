@@ -65,6 +65,7 @@ public final class NixCli implements Nix, StoreMaintenance {
     private final BulkStore bulk;
     private final SystemProfile systemProfile;
     private final StoreGarbage garbage;
+    private final DerivationFiles derivationFiles;
     private final List<Path> liveSystemLinks;
     private final Activation activation;
     private final BootedSystem booted;
@@ -97,6 +98,7 @@ public final class NixCli implements Nix, StoreMaintenance {
         this.caches = new BinaryCaches(nix);
         this.bulk = new BulkStore(nix, Objects.requireNonNull(workDir, "workDir"));
         this.garbage = new StoreGarbage(nix, bulk);
+        this.derivationFiles = new DerivationFiles(nix, bulk);
         this.probes = new NixProbes(nix, config.options());
     }
 
@@ -247,7 +249,7 @@ public final class NixCli implements Nix, StoreMaintenance {
     @Override
     public String readDerivation(StorePath drv) {
         requireDerivation(drv);
-        return bulk.readFile(drv);
+        return derivationFiles.readFile(drv);
     }
 
     /** {@inheritDoc} See {@link #forEachDerivation}. */
@@ -268,7 +270,7 @@ public final class NixCli implements Nix, StoreMaintenance {
     @Override
     public void forEachDerivation(Collection<StorePath> drvs, java.util.function.BiConsumer<StorePath, String> each) {
         drvs.forEach(NixCli::requireDerivation);
-        bulk.forEachDerivation(drvs, each);
+        derivationFiles.forEachDerivation(drvs, each);
     }
 
     /** {@inheritDoc} One {@code nix-instantiate --eval} for all of them; see {@link BulkStore#addDerivations}. */

@@ -248,17 +248,18 @@ class NixCliTest {
 
     @Test
     void outputPathsComeFromTheATermsFirstListAndAFloatingOutputKeepsNone() {
-        assertEquals(List.of(new StorePath("/nix/store/2vixb94v0hy2xc6p7mbnxxcyc095yyia-has-multi-out-lib"),
-                        new StorePath("/nix/store/55lwldka5nyxa08wnvlizyqw02ihy8ic-has-multi-out")),
-                BulkStore.outputPaths("Derive([(\"lib\",\"/nix/store/2vixb94v0hy2xc6p7mbnxxcyc095yyia-has-multi-out-lib\","
+        assertEquals(Optional.of(List.of(new StorePath("/nix/store/2vixb94v0hy2xc6p7mbnxxcyc095yyia-has-multi-out-lib"),
+                        new StorePath("/nix/store/55lwldka5nyxa08wnvlizyqw02ihy8ic-has-multi-out"))),
+                dev.inchworm.api.nix.derivation.Aterm.outputPaths("Derive([(\"lib\",\"/nix/store/2vixb94v0hy2xc6p7mbnxxcyc095yyia-has-multi-out-lib\","
                         + "\"\",\"\"),(\"out\",\"/nix/store/55lwldka5nyxa08wnvlizyqw02ihy8ic-has-multi-out\",\"\",\"\")],"
                         + "[],[],\":\",\":\",[],[])", StorePath::new));
-        assertEquals(List.of(new StorePath("/nix/store/55lwldka5nyxa08wnvlizyqw02ihy8ic-src.tar")),
-                BulkStore.outputPaths("Derive([(\"out\",\"/nix/store/55lwldka5nyxa08wnvlizyqw02ihy8ic-src.tar\","
+        assertEquals(Optional.of(List.of(new StorePath("/nix/store/55lwldka5nyxa08wnvlizyqw02ihy8ic-src.tar"))),
+                dev.inchworm.api.nix.derivation.Aterm.outputPaths("Derive([(\"out\",\"/nix/store/55lwldka5nyxa08wnvlizyqw02ihy8ic-src.tar\","
                         + "\"sha256\",\"0a1b\")],[],[],\":\",\":\",[],[])", StorePath::new));
-        assertEquals(null, BulkStore.outputPaths("Derive([(\"out\",\"\",\"r:sha256\",\"\")],[],[],\":\",\":\",[],[])",
-                StorePath::new));
-        assertEquals(null, BulkStore.outputPaths("not an aterm", StorePath::new));
+        assertEquals(Optional.empty(), dev.inchworm.api.nix.derivation.Aterm.outputPaths(
+                "Derive([(\"out\",\"\",\"r:sha256\",\"\")],[],[],\":\",\":\",[],[])", StorePath::new));
+        assertThrows(IllegalArgumentException.class,
+                () -> dev.inchworm.api.nix.derivation.Aterm.outputPaths("not an aterm", StorePath::new));
     }
 
     @Test

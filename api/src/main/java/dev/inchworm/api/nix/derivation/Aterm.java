@@ -45,6 +45,18 @@ public final class Aterm {
     }
 
     /**
+     * The output paths of a derivation, read from its first list only (the rest of the text is
+     * not parsed: a backend that streams many {@code .drv} files keeps just these, cheaply).
+     * Empty when an output's path is not fixed (floating content-addressed: Nix knows it only
+     * once built).
+     *
+     * @throws IllegalArgumentException when the text does not start as a derivation does
+     */
+    public static java.util.Optional<List<StorePath>> outputPaths(String text, Function<String, StorePath> paths) {
+        return new Aterm("", text, paths).outputs();
+    }
+
+    /**
      * Prints a derivation. {@code maskOutputs} blanks the output paths and the environment
      * variables named after outputs; {@code actualInputs}, when given, replaces the input
      * derivations (keys are modulo hashes in base16, as {@code hashDerivationModulo} has it).
@@ -172,6 +184,27 @@ public final class Aterm {
     }
 
     // --- parsing ------------------------------------------------------------------------------
+
+    private java.util.Optional<List<StorePath>> outputs() {
+        expect("Derive([");
+        List<StorePath> found = new ArrayList<>(2);
+        while (!endOfList()) {
+            expect("(");
+            string();
+            expect(",");
+            String path = string();
+            if (path.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            found.add(storePath(path));
+            expect(",");
+            string();
+            expect(",");
+            string();
+            expect(")");
+        }
+        return java.util.Optional.of(found);
+    }
 
     private Derivation derivation() {
         expect("Derive([");
